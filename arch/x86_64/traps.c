@@ -1,0 +1,228 @@
+/*
+ * Trap dispatch: CPU exceptions, device interrupts and IPIs all arrive in
+ * trap_dispatch() from the stubs in traps.asm.
+ *
+ * An exception in kernel mode is a kernel bug: print the exception name,
+ * the decoded error code, CR2 for page faults, every register and a
+ * symbolized backtrace, then stop every CPU (arch_halt_all_cpus()).
+ * Interrupt vectors go to the handler registered with irq_set_handler();
+ * the handler table is written only during boot, before the vector can
+ * fire, so it takes no lock.
+ */
+#include "arch/x86_64/x86.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/arch.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+
+volatile bool system_halting;
+static irq_handler_t irq_handlers[256];
+
+static const char *const exception_names[32] = {
+	[0] = "Divide error (#DE)",
+	[1] = "Debug (#DB)",
+	[2] = "Non-maskable interrupt (NMI)",
+	[3] = "Breakpoint (#BP)",
+	[4] = "Overflow (#OF)",
+	[5] = "BOUND range exceeded (#BR)",
+	[6] = "Invalid opcode (#UD)",
+	[7] = "Device not available (#NM)",
+	[8] = "Double fault (#DF)",
+	[9] = "Coprocessor segment overrun",
+	[10] = "Invalid TSS (#TS)",
+	[11] = "Segment not present (#NP)",
+	[12] = "Stack-segment fault (#SS)",
+	[13] = "General protection fault (#GP)",
+	[14] = "Page fault (#PF)",
+	[16] = "x87 floating-point error (#MF)",
+	[17] = "Alignment check (#AC)",
+	[18] = "Machine check (#MC)",
+	[19] = "SIMD floating-point error (#XM)",
+	[20] = "Virtualization exception (#VE)",
+	[21] = "Control protection exception (#CP)",
+	[28] = "Hypervisor injection exception (#HV)",
+	[29] = "VMM communication exception (#VC)",
+	[30] = "Security exception (#SX)",
+};
+
+void irq_set_handler(unsigned vector, irq_handler_t fn)
+{
+	irq_handlers[vector & 0xff] = fn;
+}
+
+static void describe_page_fault_error(uint64_t err)
+{
+	pr_emerg("  error code %#llx: %s, %s access in %s mode%s%s%s",
+		 (unsigned long long)err,
+		 (err & 1) ? "protection violation" : "page not present",
+		 (err & 16) ? "instruction fetch" : (err & 2) ? "write" : "read",
+		 (err & 4) ? "user" : "kernel",
+		 (err & 8) ? ", reserved bit set in a page-table entry" : "",
+		 (err & 32) ? ", protection key" : "",
+		 (err & 0x8000) ? ", SGX" : "");
+	pr_emerg("  CR2 (faulting address) = %016llx",
+		 (unsigned long long)read_cr2());
+}
+
+/* #TS, #NP, #SS, #GP: the error code names a selector (or is zero). */
+static void describe_selector_error(uint64_t err)
+{
+	static const char *const tables[4] = { "GDT", "IDT", "LDT", "IDT" };
+
+	if (err == 0) {
+		pr_emerg("  error code 0 (not caused by a segment selector)");
+		return;
+	}
+	pr_emerg("  error code %#llx: %s index %llu%s",
+		 (unsigned long long)err, tables[(err >> 1) & 3],
+		 (unsigned long long)((err >> 3) & 0x1fff),
+		 (err & 1) ? ", external event" : "");
+}
+
+static void describe_error_code(const struct trap_frame *tf)
+{
+	switch (tf->vector) {
+	case 14:
+		describe_page_fault_error(tf->error_code);
+		break;
+	case 10:
+	case 11:
+	case 12:
+	case 13:
+		describe_selector_error(tf->error_code);
+		break;
+	case 8:
+	case 17:
+		pr_emerg("  error code %#llx", (unsigned long long)tf->error_code);
+		break;
+	default:
+		break;
+	}
+}
+
+static void dump_registers(const struct trap_frame *tf)
+{
+	pr_emerg("  RIP: %04llx:%016llx RFLAGS: %016llx",
+		 (unsigned long long)tf->cs, (unsigned long long)tf->rip,
+		 (unsigned long long)tf->rflags);
+	pr_emerg("  RSP: %04llx:%016llx",
+		 (unsigned long long)tf->ss, (unsigned long long)tf->rsp);
+	pr_emerg("  RAX: %016llx RBX: %016llx RCX: %016llx",
+		 (unsigned long long)tf->rax, (unsigned long long)tf->rbx,
+		 (unsigned long long)tf->rcx);
+	pr_emerg("  RDX: %016llx RSI: %016llx RDI: %016llx",
+		 (unsigned long long)tf->rdx, (unsigned long long)tf->rsi,
+		 (unsigned long long)tf->rdi);
+	pr_emerg("  RBP: %016llx R8:  %016llx R9:  %016llx",
+		 (unsigned long long)tf->rbp, (unsigned long long)tf->r8,
+		 (unsigned long long)tf->r9);
+	pr_emerg("  R10: %016llx R11: %016llx R12: %016llx",
+		 (unsigned long long)tf->r10, (unsigned long long)tf->r11,
+		 (unsigned long long)tf->r12);
+	pr_emerg("  R13: %016llx R14: %016llx R15: %016llx",
+		 (unsigned long long)tf->r13, (unsigned long long)tf->r14,
+		 (unsigned long long)tf->r15);
+	pr_emerg("  CR0: %016llx CR3: %016llx CR4: %016llx",
+		 (unsigned long long)read_cr0(), (unsigned long long)read_cr3(),
+		 (unsigned long long)read_cr4());
+}
+
+static void print_frame(uint64_t addr)
+{
+	uint64_t off, size;
+	const char *name = ksym_lookup(addr, &off, &size);
+
+	if (name)
+		pr_emerg("  [<%016llx>] %s+%#llx/%#llx", (unsigned long long)addr,
+			 name, (unsigned long long)off,
+			 (unsigned long long)size);
+	else
+		pr_emerg("  [<%016llx>] ?", (unsigned long long)addr);
+}
+
+static bool frame_pointer_ok(uint64_t rbp)
+{
+	/* Kernel stacks live in the kernel image or the direct map. */
+	return rbp >= DIRECT_MAP_BASE && (rbp & 7) == 0 &&
+	       rbp < (uint64_t)-16;
+}
+
+/*
+ * Print the call chain: @rip first, then each return address found by
+ * following saved frame pointers from @rbp (the kernel is built with
+ * -fno-omit-frame-pointer).  Bounded in depth; stops at any implausible
+ * frame pointer rather than faulting on it.
+ */
+void arch_dump_stack(uint64_t rbp, uint64_t rip)
+{
+	pr_emerg(" Call trace:");
+	print_frame(rip);
+	for (int depth = 0; depth < 32 && frame_pointer_ok(rbp); depth++) {
+		const uint64_t *frame = (const uint64_t *)rbp;
+		uint64_t ret = frame[1];
+
+		if (ret < (uint64_t)__text_start || ret >= (uint64_t)__text_end)
+			break;
+		/* The call instruction is just before the return address. */
+		print_frame(ret - 1);
+		if (frame[0] <= rbp)
+			break;	/* stacks grow down: callers sit higher */
+		rbp = frame[0];
+	}
+}
+
+static __attribute__((noreturn)) void kernel_exception(struct trap_frame *tf)
+{
+	const char *name = tf->vector < 32 ? exception_names[tf->vector] : NULL;
+
+	printk_panic_mode();
+	pr_emerg("EXCEPTION: %s in kernel mode on CPU %u",
+		 name ? name : "Reserved exception", this_cpu()->index);
+	describe_error_code(tf);
+	dump_registers(tf);
+	arch_dump_stack(tf->rbp, tf->rip);
+	arch_halt_all_cpus();
+}
+
+static void halt_this_cpu(void)
+{
+	for (;;) {
+		irq_disable();
+		hlt();
+	}
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	unsigned vec = (unsigned)tf->vector;
+
+	if (vec == 2 && system_halting)
+		halt_this_cpu();	/* another CPU panicked */
+	if (vec < 32)
+		kernel_exception(tf);
+	if (vec == VEC_SPURIOUS)
+		return;		/* spurious: no EOI */
+	if (irq_handlers[vec])
+		irq_handlers[vec](vec);
+	else
+		pr_warn("trap: unexpected interrupt vector %u", vec);
+	if (vec >= VEC_IRQ_BASE)
+		lapic_eoi();
+}
+
+/*
+ * Stop every CPU for good: NMI the others (their NMI handler sees
+ * system_halting and halts), tell a test harness through the QEMU debug
+ * exit port, then halt here.
+ */
+void arch_halt_all_cpus(void)
+{
+	irq_disable();
+	system_halting = true;
+	if (lapic_ready())
+		lapic_send_nmi_all_but_self();
+	pr_emerg("System halted.");
+	arch_debug_exit(1);
+	halt_this_cpu();
+	__builtin_unreachable();
+}

@@ -1,0 +1,161 @@
+/*
+ * kmain(): generic start-up on the boot CPU, entered from
+ * arch_boot_main() with the serial console, descriptor tables and a
+ * struct boot_info ready.  The order matters: the command line first (it
+ * sets the log level), then memory (everything after allocates), ACPI
+ * (interrupt routing needs the MADT), the screen console, interrupts,
+ * clocks and the other CPUs, the RTC, and the initramfs.  Then "ready",
+ * and the boot CPU becomes the serial monitor.
+ */
+#include "kernel/kmain.h"
+#include "arch/arch.h"
+#include "drivers/acpi/acpi.h"
+#include "drivers/console/fbcon.h"
+#include "drivers/rtc/rtc.h"
+#include "fs/initramfs.h"
+#include "kernel/lib/cmdline.h"
+#include "kernel/lib/string.h"
+#include "kernel/monitor.h"
+#include "kernel/printk.h"
+#include "kernel/selftest.h"
+#include "mm/mm.h"
+
+#define BASALT_VERSION	"0.1"
+#define MAX_PARAMS	64
+
+static char cmdline_buf[BOOT_CMDLINE_MAX];
+static struct cmdline_param params_storage[MAX_PARAMS];
+static struct cmdline params;
+static char console_names[128];
+
+/* Every console= value, comma-joined, for console_select(). */
+static void collect_console_names(void)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; i < params.count; i++) {
+		const struct cmdline_param *p = &params.params[i];
+		size_t n;
+
+		if (strcmp(p->key, "console") != 0 || !p->value)
+			continue;
+		n = strlen(p->value);
+		if (used + n + 2 > sizeof(console_names))
+			break;
+		if (used)
+			console_names[used++] = ',';
+		memcpy(console_names + used, p->value, n);
+		used += n;
+	}
+	console_names[used] = '\0';
+}
+
+static void parse_command_line(const struct boot_info *bi)
+{
+	unsigned long level;
+
+	memcpy(cmdline_buf, bi->cmdline, sizeof(cmdline_buf));
+	cmdline_init(&params, params_storage, MAX_PARAMS);
+	if (cmdline_parse(&params, cmdline_buf) != 0)
+		pr_warn("cmdline: more than %d parameters; extra ones ignored",
+			MAX_PARAMS);
+	if (cmdline_has(&params, "quiet"))
+		console_set_loglevel(LOG_ERR);
+	if (cmdline_has(&params, "debug"))
+		console_set_loglevel(LOG_DEBUG);
+	if (cmdline_get_uint(&params, "loglevel", &level) == 0)
+		console_set_loglevel((int)MIN(level, (unsigned long)LOG_DEBUG));
+	collect_console_names();
+}
+
+static const char *const mem_type_names[] = {
+	[BOOT_MEM_USABLE] = "usable", [BOOT_MEM_RESERVED] = "reserved",
+	[BOOT_MEM_ACPI_RECLAIM] = "ACPI data", [BOOT_MEM_ACPI_NVS] = "ACPI NVS",
+	[BOOT_MEM_BAD] = "bad",
+};
+
+static void log_boot_info(const struct boot_info *bi)
+{
+	pr_info("Basalt %s booting via %s%s%s%s", BASALT_VERSION,
+		bi->protocol == BOOT_PROTO_PVH ? "PVH" : "Multiboot2",
+		bi->loader_name[0] ? " (" : "", bi->loader_name,
+		bi->loader_name[0] ? ")" : "");
+	pr_info("command line: %s%s", bi->cmdline,
+		bi->cmdline_truncated ? " [truncated]" : "");
+	for (unsigned i = 0; i < bi->nr_mmap; i++) {
+		const struct boot_mem_range *r = &bi->mmap[i];
+		uint32_t t = r->type <= BOOT_MEM_BAD ? r->type : BOOT_MEM_RESERVED;
+
+		pr_debug("memory map: %016llx-%016llx %s",
+			 (unsigned long long)r->base,
+			 (unsigned long long)(r->base + r->len - 1),
+			 mem_type_names[t] ? mem_type_names[t] : "reserved");
+	}
+}
+
+static void memory_init(const struct boot_info *bi)
+{
+	struct mem_stats st;
+
+	pmm_init(bi);
+	paging_init(bi);
+	kmalloc_init();
+	mm_get_stats(&st);
+	pr_info("mem: %llu KiB usable RAM, %llu KiB free, %llu KiB reserved",
+		(unsigned long long)st.total_usable_bytes / 1024,
+		(unsigned long long)st.free_pages * (PAGE_SIZE / 1024),
+		(unsigned long long)st.reserved_bytes / 1024);
+}
+
+static void screen_console_init(const struct boot_info *bi, bool have_acpi)
+{
+	const struct acpi_info *acpi = acpi_get();
+	bool vga_ok = !have_acpi ||
+		      !(acpi->iapc_boot_arch & ACPI_IAPC_VGA_NOT_PRESENT);
+
+	fbcon_console_init(&bi->fb, vga_ok);
+	if (console_names[0])
+		console_select(console_names);
+}
+
+static unsigned cpus_listed(bool have_acpi)
+{
+	const struct acpi_info *acpi = acpi_get();
+	unsigned n = 0;
+
+	for (unsigned i = 0; have_acpi && i < acpi->nr_cpus; i++)
+		n += acpi->cpus[i].enabled;
+	return n ? n : 1;
+}
+
+static void report_ready(void)
+{
+	uint64_t ns = arch_ns_since_entry();
+
+	pr_info("basalt: ready in %llu.%03llu ms",
+		(unsigned long long)(ns / 1000000),
+		(unsigned long long)(ns / 1000 % 1000));
+}
+
+void kmain(struct boot_info *bi)
+{
+	const char *fault;
+	bool have_acpi;
+	unsigned cpus;
+
+	parse_command_line(bi);
+	log_boot_info(bi);
+	memory_init(bi);
+	have_acpi = acpi_init(bi) == 0;
+	screen_console_init(bi, have_acpi);
+	cpus = arch_init_platform(acpi_get());
+	pr_info("smp: %u of %u CPUs online", cpus, cpus_listed(have_acpi));
+	rtc_init(have_acpi ? acpi_get()->century : 0);
+	initramfs_init(bi);
+
+	fault = cmdline_get(&params, "test.fault");
+	if (fault)
+		selftest_trigger_fault(fault);
+	report_ready();
+	monitor_run();
+}

@@ -1,0 +1,9 @@
+# mm/: physical pages, kernel heap, kernel stacks.
+set(dir ${CMAKE_CURRENT_LIST_DIR})
+list(APPEND KERNEL_SOURCES
+	${dir}/page_alloc.c
+	${dir}/kmalloc.c
+	${dir}/kstack.c)
+list(APPEND KCORE_SOURCES
+	${dir}/buddy.c
+	${dir}/slab.c)

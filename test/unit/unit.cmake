@@ -1,0 +1,33 @@
+# Host unit tests: the pure kernel files (KCORE_SOURCES) built for the host
+# with AddressSanitizer and UBSan into kcore_host, and one CMocka program
+# per test file, each registered with ctest.
+set(UNIT_CFLAGS -std=gnu11 -g -O1 -DBASALT_HOST_TEST
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+	-fno-omit-frame-pointer -Wall -Wextra -Werror)
+set(UNIT_LDFLAGS -fsanitize=address,undefined)
+
+add_library(kcore_host STATIC ${KCORE_SOURCES})
+target_include_directories(kcore_host PUBLIC ${CMAKE_SOURCE_DIR})
+target_compile_options(kcore_host PRIVATE ${UNIT_CFLAGS})
+
+# basalt_unit_test(NAME): test/unit/NAME.c linked with kcore_host.
+function(basalt_unit_test name)
+	add_executable(${name} ${CMAKE_SOURCE_DIR}/test/unit/${name}.c)
+	target_compile_options(${name} PRIVATE ${UNIT_CFLAGS})
+	target_link_options(${name} PRIVATE ${UNIT_LDFLAGS})
+	target_link_libraries(${name} PRIVATE kcore_host cmocka)
+	set_target_properties(${name} PROPERTIES
+		RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/unit)
+	add_test(NAME ${name} COMMAND ${name})
+endfunction()
+
+basalt_unit_test(test_format)
+basalt_unit_test(test_string)	# includes kernel/lib/string.c itself
+basalt_unit_test(test_cmdline)
+basalt_unit_test(test_calendar)
+basalt_unit_test(test_cpio)
+basalt_unit_test(test_buddy)
+basalt_unit_test(test_slab)
+basalt_unit_test(test_acpi)
+basalt_unit_test(test_bootinfo)
+basalt_unit_test(test_fbcon)
