@@ -113,13 +113,39 @@ void printk(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Add a console; it receives lines from now on if enabled. */
+static void replay_to_console(struct console *con)
+{
+	uint64_t seq = log_next_seq > LOG_RECORDS ? log_next_seq - LOG_RECORDS : 0;
+	struct console *saved[MAX_CONSOLES];
+	unsigned saved_nr = nr_consoles;
+
+	/* Reuse emit_to_consoles() with @con as the only console. */
+	memcpy(saved, consoles, sizeof(saved));
+	consoles[0] = con;
+	nr_consoles = 1;
+	for (; seq < log_next_seq; seq++) {
+		const struct log_record *r = &log_ring[seq % LOG_RECORDS];
+
+		if (r->level <= console_level)
+			emit_to_consoles(r);
+	}
+	memcpy(consoles, saved, sizeof(saved));
+	nr_consoles = saved_nr;
+}
+
+/*
+ * Add a console.  It first gets the log so far (a screen that starts late
+ * still shows the whole boot), then every new line while enabled.
+ */
 void console_register(struct console *con)
 {
 	unsigned long flags = spin_lock_irqsave(&log_lock);
 
-	if (nr_consoles < MAX_CONSOLES)
+	if (nr_consoles < MAX_CONSOLES) {
+		if (con->enabled)
+			replay_to_console(con);
 		consoles[nr_consoles++] = con;
+	}
 	spin_unlock_irqrestore(&log_lock, flags);
 }
 

@@ -133,7 +133,7 @@ static void print_frame(uint64_t addr)
 	const char *name = ksym_lookup(addr, &off, &size);
 
 	if (name)
-		pr_emerg("  [<%016llx>] %s+%#llx/%#llx", (unsigned long long)addr,
+		pr_emerg("  [<%016llx>] %s+0x%llx/0x%llx", (unsigned long long)addr,
 			 name, (unsigned long long)off,
 			 (unsigned long long)size);
 	else

@@ -1,0 +1,391 @@
+"""Basalt's QEMU integration tests: one function per behaviour.
+
+Each test takes a context `t` (see run.py): t.vm(**options) starts a QEMU
+(options as for harness.Vm), t.path(name) gives a scratch file path.  A
+test fails by raising harness.TestFailure (use expect()); QEMUs are
+killed and their logs kept by the runner.  No timing assertions: the
+timeouts only bound hangs.
+"""
+import os
+import stat
+import sys
+
+import harness
+from harness import TestFailure
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import mkcpio  # noqa: E402  (scripts/mkcpio.py)
+
+# Generous bounds for TCG on a loaded 2-core machine; a normal run takes
+# a few seconds per boot.
+DIRECT_TIMEOUT = 30
+ISO_TIMEOUT = 60
+UEFI_TIMEOUT = 90
+EXIT_TIMEOUT = 30
+
+KiB_PER_MiB = 1024
+KiB_PER_GiB = 1024 * 1024
+
+CASES = []
+
+
+def case(fn):
+    """Register a test; its name is the function's name."""
+    CASES.append((fn.__name__, fn))
+    return fn
+
+
+def expect(cond, fmt, *args):
+    if not cond:
+        raise TestFailure(fmt % args if args else fmt)
+
+
+# --------------------------------------------------------------------------
+# Steps shared by the tests.
+# --------------------------------------------------------------------------
+
+def boot_to_ready(vm, proto, cpus, timeout):
+    """Wait for banner .. ready; check the banner and smp lines.
+
+    Returns (ready line, mem line) so callers can check more.
+    """
+    banner = vm.wait_for(harness.BANNER_RE, timeout, "the boot banner")
+    got = banner.m.group("proto")
+    expect(got == proto, "booted via %s, expected %s: %s", got, proto,
+           banner.msg)
+    if proto == "Multiboot2":
+        loader = banner.m.group("loader") or ""
+        expect("GRUB" in loader, "loader name %r does not name GRUB",
+               loader)
+    ready = vm.wait_for(harness.READY_RE, timeout, "the ready line")
+    span = (banner.index, ready.index + 1)
+
+    smp = vm.find_all(harness.SMP_RE, *span)
+    expect(len(smp) == 1, "expected one 'smp: N of M CPUs online' line "
+           "between banner and ready, found %d", len(smp))
+    online = int(smp[0].m.group("online"))
+    total = int(smp[0].m.group("total"))
+    expect(online == cpus and total == cpus,
+           "expected smp: %d of %d CPUs online, got %r", cpus, cpus,
+           smp[0].msg)
+
+    mem = vm.find_all(harness.MEM_RE, *span)
+    expect(len(mem) == 1, "expected one 'mem: ...' line between banner "
+           "and ready, found %d", len(mem))
+    return ready, mem[0]
+
+
+def monitor_command(vm, command, timeout=DIRECT_TIMEOUT):
+    """Type a monitor command and wait until the monitor echoes it."""
+    vm.send(command)
+    vm.wait_for(harness.literal(harness.MONITOR_RECEIVED_FMT.format(command)),
+                timeout, "the monitor to receive %r" % command)
+
+
+def poweroff(vm, timeout=EXIT_TIMEOUT):
+    """`poweroff`, then QEMU must exit by itself with status 0."""
+    monitor_command(vm, "poweroff", timeout)
+    vm.wait_for(harness.POWEROFF_RE, timeout, "the ACPI power-off line")
+    status = vm.wait_exit(timeout)
+    expect(status == harness.EXIT_POWEROFF,
+           "QEMU exit status %s after poweroff, expected %d", status,
+           harness.EXIT_POWEROFF)
+
+
+def boot_and_poweroff(t, proto, timeout, **opts):
+    vm = t.vm(**opts)
+    boot_to_ready(vm, proto, opts.get("smp", 1), timeout)
+    poweroff(vm)
+    return vm
+
+
+# --------------------------------------------------------------------------
+# Boot paths.
+# --------------------------------------------------------------------------
+
+@case
+def iso_bios_pc_boots_to_ready_and_powers_off(t):
+    boot_and_poweroff(t, "Multiboot2", ISO_TIMEOUT, boot="iso-bios",
+                      machine="pc", smp=1)
+
+
+@case
+def iso_bios_q35_boots_to_ready_and_powers_off(t):
+    boot_and_poweroff(t, "Multiboot2", ISO_TIMEOUT, boot="iso-bios",
+                      machine="q35", smp=2)
+
+
+@case
+def iso_uefi_q35_boots_to_ready_and_powers_off(t):
+    boot_and_poweroff(t, "Multiboot2", UEFI_TIMEOUT, boot="iso-uefi",
+                      machine="q35", smp=2)
+
+
+@case
+def iso_uefi_pc_boots_to_ready_and_powers_off(t):
+    boot_and_poweroff(t, "Multiboot2", UEFI_TIMEOUT, boot="iso-uefi",
+                      machine="pc", smp=1)
+
+
+@case
+def direct_pvh_smp1_brings_up_1_cpu(t):
+    boot_and_poweroff(t, "PVH", DIRECT_TIMEOUT, machine="pc", smp=1)
+
+
+@case
+def direct_pvh_smp2_brings_up_2_cpus(t):
+    boot_and_poweroff(t, "PVH", DIRECT_TIMEOUT, machine="q35", smp=2)
+
+
+@case
+def direct_pvh_smp8_brings_up_8_cpus(t):
+    boot_and_poweroff(t, "PVH", DIRECT_TIMEOUT, machine="pc", smp=8)
+
+
+@case
+def acpi_poweroff_exits_qemu_with_status_0(t):
+    vm = t.vm(machine="q35", smp=2)
+    boot_to_ready(vm, "PVH", 2, DIRECT_TIMEOUT)
+    monitor_command(vm, "poweroff")
+    vm.wait_for(harness.POWEROFF_RE, EXIT_TIMEOUT, "the ACPI power-off line")
+    status = vm.wait_exit(EXIT_TIMEOUT)  # fails if QEMU has to be killed
+    expect(status == harness.EXIT_POWEROFF, "exit status %s, expected %d",
+           status, harness.EXIT_POWEROFF)
+
+
+# --------------------------------------------------------------------------
+# Memory.
+# --------------------------------------------------------------------------
+
+def check_memory(t, machine, memory, low_kib, high_kib):
+    vm = t.vm(machine=machine, smp=1, memory=memory)
+    _, mem = boot_to_ready(vm, "PVH", 1, DIRECT_TIMEOUT)
+    usable = int(mem.m.group("usable"))
+    free = int(mem.m.group("free"))
+    expect(low_kib <= usable <= high_kib,
+           "-m %s: %d KiB usable, expected %d..%d KiB", memory, usable,
+           low_kib, high_kib)
+    expect(0 < free <= usable, "-m %s: %d KiB free of %d KiB usable",
+           memory, free, usable)
+    # The monitor's `mem` must agree with the boot-time total.
+    monitor_command(vm, "mem")
+    line = vm.wait_for(harness.MONITOR_MEM_RE, DIRECT_TIMEOUT,
+                       "the monitor's mem report")
+    expect(int(line.m.group("usable")) == usable,
+           "monitor reports %s KiB usable, boot said %d",
+           line.m.group("usable"), usable)
+    poweroff(vm)
+
+
+@case
+def memory_64m_total_is_reported(t):
+    check_memory(t, "pc", "64M", 62 * KiB_PER_MiB, 64 * KiB_PER_MiB)
+
+
+@case
+def memory_8g_total_is_reported(t):
+    check_memory(t, "q35", "8G", 8 * KiB_PER_GiB - 128 * KiB_PER_MiB,
+                 8 * KiB_PER_GiB)
+
+
+# --------------------------------------------------------------------------
+# Deliberate faults (test.fault=<kind>).
+# --------------------------------------------------------------------------
+
+def check_fault(t, kind):
+    exc_name, func = harness.FAULT_KINDS[kind]
+    vm = t.vm(machine="pc", smp=1, cmdline="test.fault=" + kind,
+              expect_fault=True)
+    vm.wait_for(harness.BANNER_RE, DIRECT_TIMEOUT, "the boot banner")
+    if exc_name is None:
+        first = vm.wait_for(harness.PANIC_RE, DIRECT_TIMEOUT,
+                            "'Kernel panic on CPU 0: ...'",
+                            fail_on=harness.READY_RE)
+        expect(first.m.group("cpu") == "0", "panic on CPU %s, expected 0",
+               first.m.group("cpu"))
+        expect(first.m.group("msg").strip() != "", "empty panic message")
+    else:
+        first = vm.wait_for(harness.EXCEPTION_RE, DIRECT_TIMEOUT,
+                            "'EXCEPTION: ...'", fail_on=harness.READY_RE)
+        expect(first.m.group("name") == exc_name,
+               "exception %r, expected %r", first.m.group("name"), exc_name)
+        expect(first.m.group("cpu") == "0", "fault on CPU %s, expected 0",
+               first.m.group("cpu"))
+        if kind == "pf":
+            vm.wait_for(harness.PF_ERROR_CODE_RE, DIRECT_TIMEOUT,
+                        "the page-fault error code decoding")
+            vm.wait_for(harness.PF_CR2_RE, DIRECT_TIMEOUT, "CR2")
+        vm.wait_for(harness.REGS_RE, DIRECT_TIMEOUT, "the register dump")
+    trace = vm.wait_for(harness.CALL_TRACE_RE, DIRECT_TIMEOUT,
+                        "' Call trace:'")
+    halted = vm.wait_for(harness.HALTED_RE, DIRECT_TIMEOUT,
+                         "'System halted.'")
+    status = vm.wait_exit(EXIT_TIMEOUT)
+    expect(status == harness.EXIT_KERNEL_FAULT,
+           "QEMU exit status %s, expected %d (isa-debug-exit)", status,
+           harness.EXIT_KERNEL_FAULT)
+    frames = vm.find_all(harness.FRAME_RE, trace.index + 1, halted.index)
+    expect(frames, "no symbolized frame after ' Call trace:'")
+    expect(any(f.m.group("sym") == func for f in frames),
+           "no frame names %s; frames: %s", func,
+           ", ".join(f.m.group("sym") for f in frames))
+
+
+@case
+def fault_pf_reports_page_fault_and_exits_3(t):
+    check_fault(t, "pf")
+
+
+@case
+def fault_ud_reports_invalid_opcode_and_exits_3(t):
+    check_fault(t, "ud")
+
+
+@case
+def fault_gp_reports_general_protection_and_exits_3(t):
+    check_fault(t, "gp")
+
+
+@case
+def fault_de_reports_divide_error_and_exits_3(t):
+    check_fault(t, "de")
+
+
+@case
+def panic_reports_message_and_trace_and_exits_3(t):
+    check_fault(t, "panic")
+
+
+# --------------------------------------------------------------------------
+# Initramfs.
+# --------------------------------------------------------------------------
+
+# (name, mode, data, (rdev major, minor)) in archive order.
+SAMPLE_TREE = [
+    ("bin", stat.S_IFDIR | 0o755, b"", (0, 0)),
+    ("bin/hello", stat.S_IFREG | 0o755, bytes(range(256)) * 5, (0, 0)),
+    ("bin/sh", stat.S_IFLNK | 0o777, b"hello", (0, 0)),
+    ("dev", stat.S_IFDIR | 0o755, b"", (0, 0)),
+    ("dev/console", stat.S_IFCHR | 0o600, b"", (5, 1)),
+    ("etc", stat.S_IFDIR | 0o755, b"", (0, 0)),
+    ("etc/empty", stat.S_IFREG | 0o644, b"", (0, 0)),
+    ("etc/motd", stat.S_IFREG | 0o644, b"Hello from a test\n", (0, 0)),
+]
+
+
+def build_archive(tree):
+    """A newc archive of tree; returns (bytes, header offset per entry)."""
+    out = bytearray()
+    offsets = []
+    for ino, (name, mode, data, (major, minor)) in enumerate(tree, 1):
+        offsets.append(len(out))
+        out += mkcpio.newc_entry(name, mode, data, ino=ino,
+                                 nlink=2 if stat.S_ISDIR(mode) else 1,
+                                 rdev_major=major, rdev_minor=minor)
+    out += mkcpio.trailer()
+    out += b"\0" * (-len(out) % 512)
+    return bytes(out), offsets
+
+
+def write_file(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+NEWC_MAGIC_LEN = 6
+NEWC_FIELD_LEN = 8
+NEWC_FILESIZE_FIELD = 6  # ino mode uid gid nlink mtime *filesize*
+NEWC_HEADER_LEN = 110
+
+
+def check_corrupt_initramfs(t, data, bad_offset):
+    initrd = write_file(t.path("initramfs.cpio"), data)
+    vm = t.vm(machine="pc", smp=1, initrd=initrd)
+    vm.wait_for(harness.BANNER_RE, DIRECT_TIMEOUT, "the boot banner")
+    line = vm.wait_for(harness.INITRAMFS_CORRUPT_RE, DIRECT_TIMEOUT,
+                       "the corrupt-archive message",
+                       fail_on=harness.READY_RE)
+    expect(int(line.m.group("offset")) == bad_offset,
+           "corrupt archive reported at offset %s, expected %d (the "
+           "damaged header)", line.m.group("offset"), bad_offset)
+    vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
+    poweroff(vm)
+
+
+@case
+def initramfs_with_bad_hex_digit_is_refused_and_boot_continues(t):
+    data, offsets = build_archive(SAMPLE_TREE)
+    victim = offsets[1]  # bin/hello's header
+    pos = (victim + NEWC_MAGIC_LEN + NEWC_FILESIZE_FIELD * NEWC_FIELD_LEN
+           + 5)
+    expect(chr(data[pos]) in "0123456789abcdef", "test bug: not a hex digit")
+    data = data[:pos] + b"g" + data[pos + 1:]
+    check_corrupt_initramfs(t, data, victim)
+
+
+@case
+def initramfs_truncated_in_file_data_is_refused_and_boot_continues(t):
+    data, offsets = build_archive(SAMPLE_TREE)
+    victim = offsets[1]  # bin/hello: 1280 bytes of data
+    name_len = len("bin/hello") + 1
+    cut = victim + NEWC_HEADER_LEN + name_len + 100
+    check_corrupt_initramfs(t, data[:cut], victim)
+
+
+def expected_listing(tree):
+    out = []
+    for name, mode, data, (major, minor) in tree:
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            sizes = {"0", "%d, %d" % (major, minor), "%d,%d" % (major, minor)}
+        else:
+            sizes = {str(len(data))}
+        out.append((stat.filemode(mode), sizes, name))
+    return out
+
+
+@case
+def initramfs_listing_at_loglevel_7_matches_archive(t):
+    data, _ = build_archive(SAMPLE_TREE)
+    initrd = write_file(t.path("initramfs.cpio"), data)
+    vm = t.vm(machine="pc", smp=1, initrd=initrd, cmdline="loglevel=7")
+    banner = vm.wait_for(harness.BANNER_RE, DIRECT_TIMEOUT, "the boot banner")
+    summary = vm.wait_for(harness.INITRAMFS_SUMMARY_RE, DIRECT_TIMEOUT,
+                          "the initramfs summary", fail_on=harness.READY_RE)
+    ready = vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
+    listed = [(l.m.group("mode"), l.m.group("size"), l.m.group("name"))
+              for l in vm.find_all(harness.INITRAMFS_ENTRY_RE, banner.index,
+                                   ready.index)]
+    want = expected_listing(SAMPLE_TREE)
+    expect(len(listed) == len(want), "listed %d entries, packed %d:\n%s",
+           len(listed), len(want), "\n".join(map(repr, listed)))
+    for got, (mode, sizes, name) in zip(listed, want):
+        expect(got[0] == mode and got[1] in sizes and got[2] == name,
+               "listed %r, expected (%r, one of %r, %r)", got, mode,
+               sorted(sizes), name)
+
+    expect(int(summary.m.group("entries")) == len(SAMPLE_TREE),
+           "summary says %s entries, packed %d", summary.m.group("entries"),
+           len(SAMPLE_TREE))
+    # "File data" counts every member's data: files and symlink targets.
+    data_bytes = sum(len(d) for _, _, d, _ in SAMPLE_TREE)
+    got = int(summary.m.group("bytes"))
+    expect(got == data_bytes, "summary says %d bytes of file data, packed "
+           "%d (file contents and symlink targets)", got, data_bytes)
+    poweroff(vm)
+
+
+# --------------------------------------------------------------------------
+# The serial monitor.
+# --------------------------------------------------------------------------
+
+@case
+def serial_echo_command_is_received_and_run(t):
+    vm = t.vm(machine="pc", smp=1)
+    boot_to_ready(vm, "PVH", 1, DIRECT_TIMEOUT)
+    monitor_command(vm, "echo hello-basalt")
+    vm.wait_for(harness.literal(harness.MONITOR_ECHO_FMT.format(
+        "hello-basalt")), DIRECT_TIMEOUT, "'monitor: hello-basalt'")
+    poweroff(vm)
