@@ -5,6 +5,7 @@
  * backtrace must name it.
  */
 #include "kernel/selftest.h"
+#include <stdint.h>
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 
@@ -42,6 +43,45 @@ __attribute__((noinline)) static void selftest_fault_panic(void)
 	panic("deliberate panic requested by test.fault=panic");
 }
 
+/* W^X: kernel text is mapped read-only. */
+__attribute__((noinline)) static void selftest_fault_write_text(void)
+{
+	volatile uint8_t *text = (volatile uint8_t *)(uintptr_t)selftest_trigger_fault;
+
+	*text = 0xc3;
+}
+
+/* W^X: kernel data is mapped no-execute. */
+__attribute__((noinline)) static void selftest_fault_exec_data(void)
+{
+	static uint8_t ret_insn[16] = { 0xc3 };	/* "ret", in .data */
+	void (*volatile fn)(void) = (void (*)(void))(uintptr_t)ret_insn;
+
+	fn();
+}
+
+/*
+ * Recurse until the stack runs into the unmapped guard page below it.
+ * The page fault cannot push its frame on the dead stack, so the CPU
+ * raises a double fault, which runs on its own IST stack and reports.
+ */
+static volatile unsigned overflow_depth_limit = ~0u;	/* never reached */
+
+__attribute__((noinline)) static unsigned selftest_overflow_recurse(unsigned n)
+{
+	volatile uint8_t pad[512];
+
+	pad[0] = (uint8_t)n;
+	if (n >= overflow_depth_limit)
+		return pad[0];
+	return selftest_overflow_recurse(n + 1) + pad[0];
+}
+
+__attribute__((noinline)) static void selftest_fault_stack_overflow(void)
+{
+	selftest_overflow_recurse(0);
+}
+
 static const struct {
 	const char *kind;
 	void (*fn)(void);
@@ -51,6 +91,9 @@ static const struct {
 	{ "gp", selftest_fault_general_protection },
 	{ "de", selftest_fault_divide_error },
 	{ "panic", selftest_fault_panic },
+	{ "wx", selftest_fault_write_text },
+	{ "nx", selftest_fault_exec_data },
+	{ "stack", selftest_fault_stack_overflow },
 };
 
 /* Trigger the fault named @kind; returns only for an unknown kind. */
@@ -62,5 +105,6 @@ void selftest_trigger_fault(const char *kind)
 			faults[i].fn();
 		}
 	}
-	pr_err("selftest: unknown test.fault=%s (pf, ud, gp, de, panic)", kind);
+	pr_err("selftest: unknown test.fault=%s "
+	       "(pf, ud, gp, de, panic, wx, nx, stack)", kind);
 }

@@ -127,10 +127,19 @@ static void dump_registers(const struct trap_frame *tf)
 		 (unsigned long long)read_cr4());
 }
 
+static bool in_kernel_text(uint64_t addr)
+{
+	return addr >= (uint64_t)__text_start && addr < (uint64_t)__text_end;
+}
+
 static void print_frame(uint64_t addr)
 {
 	uint64_t off, size;
-	const char *name = ksym_lookup(addr, &off, &size);
+	const char *name = NULL;
+
+	/* Only code has symbols; data addresses would match a marker. */
+	if (in_kernel_text(addr))
+		name = ksym_lookup(addr, &off, &size);
 
 	if (name)
 		pr_emerg("  [<%016llx>] %s+0x%llx/0x%llx", (unsigned long long)addr,
@@ -155,20 +164,51 @@ static bool frame_pointer_ok(uint64_t rbp)
  */
 void arch_dump_stack(uint64_t rbp, uint64_t rip)
 {
+	uint64_t last = 0, repeats = 0;
+
 	pr_emerg(" Call trace:");
 	print_frame(rip);
-	for (int depth = 0; depth < 32 && frame_pointer_ok(rbp); depth++) {
+	for (int depth = 0; depth < 4096 && frame_pointer_ok(rbp); depth++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 		uint64_t ret = frame[1];
 
-		if (ret < (uint64_t)__text_start || ret >= (uint64_t)__text_end)
+		if (!in_kernel_text(ret))
 			break;
+		/* Deep recursion: show a frame twice, then count the rest. */
+		if (ret == last && ++repeats >= 2) {
+			if (frame[0] <= rbp)
+				break;
+			rbp = frame[0];
+			continue;
+		}
+		if (repeats >= 2)
+			pr_emerg("  ... the frame above %llu more times",
+				 (unsigned long long)(repeats - 1));
+		if (ret != last)
+			repeats = 0;
+		last = ret;
 		/* The call instruction is just before the return address. */
 		print_frame(ret - 1);
 		if (frame[0] <= rbp)
 			break;	/* stacks grow down: callers sit higher */
 		rbp = frame[0];
 	}
+	if (repeats >= 2)
+		pr_emerg("  ... the frame above %llu more times",
+			 (unsigned long long)(repeats - 1));
+}
+
+/* A jump or call into nowhere leaves the caller's return address on top
+ * of the stack: show it, since the frame-pointer chain skips that caller. */
+static void print_stray_caller(const struct trap_frame *tf)
+{
+	const uint64_t *sp = (const uint64_t *)tf->rsp;
+
+	if (in_kernel_text(tf->rip) || !frame_pointer_ok(tf->rsp) ||
+	    !in_kernel_text(sp[0]))
+		return;
+	pr_emerg(" Called from:");
+	print_frame(sp[0] - 1);
 }
 
 static __attribute__((noreturn)) void kernel_exception(struct trap_frame *tf)
@@ -180,6 +220,7 @@ static __attribute__((noreturn)) void kernel_exception(struct trap_frame *tf)
 		 name ? name : "Reserved exception", this_cpu()->index);
 	describe_error_code(tf);
 	dump_registers(tf);
+	print_stray_caller(tf);
 	arch_dump_stack(tf->rbp, tf->rip);
 	arch_halt_all_cpus();
 }
@@ -196,8 +237,14 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned vec = (unsigned)tf->vector;
 
-	if (vec == 2 && system_halting)
-		halt_this_cpu();	/* another CPU panicked */
+	if (vec == 2) {
+		if (system_halting)
+			halt_this_cpu();	/* another CPU panicked */
+		/* Like Linux: an NMI nobody claims is reported, not fatal. */
+		pr_warn("trap: NMI for unknown reason on CPU %u",
+			this_cpu()->index);
+		return;
+	}
 	if (vec < 32)
 		kernel_exception(tf);
 	if (vec == VEC_SPURIOUS)

@@ -92,7 +92,27 @@ FAULT_KINDS = {
            "selftest_fault_general_protection"),
     "de": ("Divide error (#DE)", "selftest_fault_divide_error"),
     "panic": (None, "selftest_fault_panic"),
+    # W^X: a write to kernel text, a jump into kernel data.
+    "wx": ("Page fault (#PF)", "selftest_fault_write_text"),
+    "nx": ("Page fault (#PF)", "selftest_trigger_fault"),
+    # Running off the stack into its guard page: the #PF cannot be
+    # delivered on the dead stack, so it becomes a #DF on an IST stack.
+    "stack": ("Double fault (#DF)", "selftest_overflow_recurse"),
 }
+# Page-fault error-code decoding each kind must show, if any.
+FAULT_ERROR_TEXT = {
+    "pf": "page not present, write access in kernel mode",
+    "wx": "protection violation, write access in kernel mode",
+    "nx": "protection violation, instruction fetch access in kernel mode",
+}
+MONITOR_CPU_RE = re.compile(
+    r"^monitor: cpu (?P<cpu>\d+): APIC id (?P<apic>\d+), "
+    r"(?P<ticks>\d+) timer ticks, (?P<irqs>\d+) interrupts")
+MONITOR_DATE_RE = re.compile(
+    r"^monitor: (?P<date>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC")
+CLOCK_RE = re.compile(
+    r"^clock: TSC at [\d.]+ MHz, calibrated against (?P<ref>HPET|PIT); "
+    r"clock source (?P<source>TSC|HPET)")
 
 # QEMU exit statuses.
 EXIT_POWEROFF = 0  # ACPI S5 (also a triple fault under -no-reboot!)
