@@ -6,9 +6,12 @@
  *
  * Global lock order, outermost first (keep in step with
  * docs/architecture.md):
- *   zone_lock (mm/page_alloc.c)
- *     kmalloc_lock (mm/kmalloc.c)
- *   ioapic_lock, rx_lock, log_lock are leaves: nothing is taken inside them.
+ *   kmalloc_lock (mm/kmalloc.c)
+ *     zone_lock (mm/page_alloc.c)
+ *   kpt_lock (arch/x86_64/paging.c)
+ *     zone_lock
+ *   kstack_lock, ioapic_lock, rx_lock, log_lock are leaves: nothing is
+ *   taken inside them.
  * A panic ignores log_lock (it may have died holding it).
  */
 #include <stdbool.h>
