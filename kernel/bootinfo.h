@@ -22,6 +22,26 @@ enum boot_mem_type {
 	BOOT_MEM_BAD = 5,
 };
 
+/*
+ * Multiboot2 and PVH both number memory types as the BIOS E820 call does
+ * (1 RAM, 3 ACPI tables, 4 ACPI NVS, 5 bad); anything else is reserved.
+ */
+static inline uint32_t boot_mem_type_from_e820(uint32_t e820_type)
+{
+	switch (e820_type) {
+	case 1:
+		return BOOT_MEM_USABLE;
+	case 3:
+		return BOOT_MEM_ACPI_RECLAIM;
+	case 4:
+		return BOOT_MEM_ACPI_NVS;
+	case 5:
+		return BOOT_MEM_BAD;
+	default:
+		return BOOT_MEM_RESERVED;
+	}
+}
+
 struct boot_mem_range {
 	uint64_t base;
 	uint64_t len;

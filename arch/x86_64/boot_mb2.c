@@ -52,13 +52,6 @@ enum mb2_fb_type {
 	MB2_FB_EGA_TEXT = 2,
 };
 
-enum mb2_mem_type {
-	MB2_MEM_AVAILABLE = 1,
-	MB2_MEM_ACPI_RECLAIM = 3,
-	MB2_MEM_NVS = 4,
-	MB2_MEM_BAD = 5,
-};
-
 static inline uint32_t rd32(const uint8_t *p, size_t off)
 {
 	return (uint32_t)p[off] | (uint32_t)p[off + 1] << 8 |
@@ -126,22 +119,6 @@ static void mb2_module(const uint8_t *t, uint32_t size,
 			size - MB2_MODULE_LEN);
 }
 
-static uint32_t mb2_mem_type(uint32_t type)
-{
-	switch (type) {
-	case MB2_MEM_AVAILABLE:
-		return BOOT_MEM_USABLE;
-	case MB2_MEM_ACPI_RECLAIM:
-		return BOOT_MEM_ACPI_RECLAIM;
-	case MB2_MEM_NVS:
-		return BOOT_MEM_ACPI_NVS;
-	case MB2_MEM_BAD:
-		return BOOT_MEM_BAD;
-	default:
-		return BOOT_MEM_RESERVED;
-	}
-}
-
 static void mb2_mmap(const uint8_t *t, uint32_t size, struct boot_info *out)
 {
 	struct boot_mem_range *r;
@@ -163,7 +140,7 @@ static void mb2_mmap(const uint8_t *t, uint32_t size, struct boot_info *out)
 		r = &out->mmap[out->nr_mmap++];
 		r->base = base;
 		r->len = len;
-		r->type = mb2_mem_type(rd32(t, off + 16));
+		r->type = boot_mem_type_from_e820(rd32(t, off + 16));
 	}
 }
 

@@ -36,13 +36,6 @@
 #define PVH_MEMMAP_ENTRY_LEN	24
 #define PVH_PAGE_SIZE		4096u
 
-enum pvh_mem_type {
-	PVH_MEM_RAM = 1,
-	PVH_MEM_ACPI = 3,
-	PVH_MEM_NVS = 4,
-	PVH_MEM_UNUSABLE = 5,
-};
-
 /* The fields of hvm_start_info we use, copied out of the mapping. */
 struct pvh_start {
 	uint32_t version;
@@ -136,22 +129,6 @@ static void pvh_modules(const struct boot_mapper *m,
 	}
 }
 
-static uint32_t pvh_mem_type(uint32_t type)
-{
-	switch (type) {
-	case PVH_MEM_RAM:
-		return BOOT_MEM_USABLE;
-	case PVH_MEM_ACPI:
-		return BOOT_MEM_ACPI_RECLAIM;
-	case PVH_MEM_NVS:
-		return BOOT_MEM_ACPI_NVS;
-	case PVH_MEM_UNUSABLE:
-		return BOOT_MEM_BAD;
-	default:
-		return BOOT_MEM_RESERVED;
-	}
-}
-
 static void pvh_memmap(const struct boot_mapper *m,
 		       const struct pvh_start *si, struct boot_info *out)
 {
@@ -174,7 +151,7 @@ static void pvh_memmap(const struct boot_mapper *m,
 		r = &out->mmap[out->nr_mmap++];
 		r->base = base;
 		r->len = len;
-		r->type = pvh_mem_type(rd32(e, 16));
+		r->type = boot_mem_type_from_e820(rd32(e, 16));
 	}
 }
 
