@@ -50,22 +50,43 @@ static void collect_console_names(void)
 	console_names[used] = '\0';
 }
 
+/* quiet, debug and loglevel= in command-line order: the last one wins. */
+static void apply_log_params(void)
+{
+	for (size_t i = 0; i < params.count; i++) {
+		const struct cmdline_param *p = &params.params[i];
+		unsigned long level;
+
+		if (strcmp(p->key, "quiet") == 0)
+			console_set_loglevel(LOG_ERR);
+		else if (strcmp(p->key, "debug") == 0)
+			console_set_loglevel(LOG_DEBUG);
+		else if (strcmp(p->key, "loglevel") == 0 && p->value &&
+			 cmdline_parse_ulong(p->value, &level) == 0)
+			console_set_loglevel((int)MIN(level,
+						      (unsigned long)LOG_DEBUG));
+	}
+}
+
 static void parse_command_line(const struct boot_info *bi)
 {
-	unsigned long level;
 
 	memcpy(cmdline_buf, bi->cmdline, sizeof(cmdline_buf));
 	cmdline_init(&params, params_storage, MAX_PARAMS);
 	if (cmdline_parse(&params, cmdline_buf) != 0)
 		pr_warn("cmdline: more than %d parameters; extra ones ignored",
 			MAX_PARAMS);
-	if (cmdline_has(&params, "quiet"))
-		console_set_loglevel(LOG_ERR);
-	if (cmdline_has(&params, "debug"))
-		console_set_loglevel(LOG_DEBUG);
-	if (cmdline_get_uint(&params, "loglevel", &level) == 0)
-		console_set_loglevel((int)MIN(level, (unsigned long)LOG_DEBUG));
+	apply_log_params();
 	collect_console_names();
+	console_select(console_names);
+}
+
+/* The value of kernel parameter @key ("" if it has none), or NULL. */
+const char *kernel_param(const char *key)
+{
+	const struct cmdline_param *p = cmdline_find(&params, key);
+
+	return p ? (p->value ? p->value : "") : NULL;
 }
 
 static const char *const mem_type_names[] = {
@@ -114,8 +135,6 @@ static void screen_console_init(const struct boot_info *bi, bool have_acpi)
 		      !(acpi->iapc_boot_arch & ACPI_IAPC_VGA_NOT_PRESENT);
 
 	fbcon_console_init(&bi->fb, vga_ok);
-	if (console_names[0])
-		console_select(console_names);
 }
 
 static unsigned cpus_listed(bool have_acpi)
@@ -153,7 +172,7 @@ void kmain(struct boot_info *bi)
 	rtc_init(have_acpi ? acpi_get()->century : 0);
 	initramfs_init(bi);
 
-	fault = cmdline_get(&params, "test.fault");
+	fault = kernel_param("test.fault");
 	if (fault)
 		selftest_trigger_fault(fault);
 	report_ready();

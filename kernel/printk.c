@@ -34,6 +34,7 @@ static uint64_t log_next_seq;			/* [log_lock] */
 static struct console *consoles[MAX_CONSOLES];	/* [log_lock] */
 static unsigned nr_consoles;			/* [log_lock] */
 static int console_level = LOG_DEFAULT_CONSOLE_LEVEL;
+static char console_selection[128];		/* [log_lock] "" = all */
 static bool panic_mode;
 
 static void emit_to_consoles(const struct log_record *r)
@@ -113,6 +114,23 @@ void printk(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+static bool name_in_list(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
 static void replay_to_console(struct console *con)
 {
 	uint64_t seq = log_next_seq > LOG_RECORDS ? log_next_seq - LOG_RECORDS : 0;
@@ -142,6 +160,8 @@ void console_register(struct console *con)
 	unsigned long flags = spin_lock_irqsave(&log_lock);
 
 	if (nr_consoles < MAX_CONSOLES) {
+		con->enabled = !console_selection[0] ||
+			       name_in_list(con->name, console_selection);
 		if (con->enabled)
 			replay_to_console(con);
 		consoles[nr_consoles++] = con;
@@ -149,34 +169,25 @@ void console_register(struct console *con)
 	spin_unlock_irqrestore(&log_lock, flags);
 }
 
-static bool name_in_list(const char *name, const char *list)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return false;
-}
-
 /*
  * Enable exactly the consoles named in @names, a comma-separated list
- * built from every console= parameter ("ttyS0,tty0").  A console named
- * with options ("ttyS0,115200") still matches by its name.
+ * built from every console= parameter ("ttyS0,tty0"), now and for
+ * consoles registered later.  Options after a name ("ttyS0,115200") are
+ * list items that name no console, so they do no harm.  An empty or
+ * too-long list leaves every console enabled.
  */
 void console_select(const char *names)
 {
 	unsigned long flags = spin_lock_irqsave(&log_lock);
+	size_t n = strlen(names);
 
+	if (n >= sizeof(console_selection))
+		n = 0;
+	memcpy(console_selection, names, n);
+	console_selection[n] = '\0';
 	for (unsigned i = 0; i < nr_consoles; i++)
-		consoles[i]->enabled = name_in_list(consoles[i]->name, names);
+		consoles[i]->enabled = !n ||
+				       name_in_list(consoles[i]->name, names);
 	spin_unlock_irqrestore(&log_lock, flags);
 }
 

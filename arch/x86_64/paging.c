@@ -226,6 +226,21 @@ int mm_map_kernel_page(uint64_t va, paddr_t pa, bool writable)
 	return err;
 }
 
+/* Remove one kernel page mapping made by mm_map_kernel_page(). */
+void mm_unmap_kernel_page(uint64_t va)
+{
+	unsigned long flags = spin_lock_irqsave(&kpt_lock);
+
+	if (va_is_mapped(va)) {
+		pte_t *e = walk(kernel_pml4, va, 1);
+
+		if (e)
+			*e = 0;
+	}
+	spin_unlock_irqrestore(&kpt_lock, flags);
+	invlpg(va);
+}
+
 /*
  * While application processors start, their trampoline runs at a low
  * physical address with paging just enabled, so it needs that address

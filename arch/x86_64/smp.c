@@ -27,6 +27,8 @@ extern char ap_trampoline[], tramp_cr3[], tramp_efer_bits[], tramp_stack[],
 void percpu_mark_online(struct cpu *c);
 
 static volatile int ap_checked_in;
+/* [B] each AP's double-fault, NMI and machine-check stack tops */
+static uint64_t ap_ist_tops[NR_CPUS][3];
 
 static void *tramp_slot(const char *sym)
 {
@@ -49,12 +51,9 @@ static int alloc_ist_stacks(uint64_t tops[3])
 static __attribute__((noreturn)) void ap_main(unsigned index)
 {
 	struct cpu *c = arch_cpu_by_index(index);
-	uint64_t ist[3];
 
 	percpu_install(index);
-	ist[0] = ist[1] = ist[2] = 0;
-	alloc_ist_stacks(ist);
-	gdt_init_cpu(index, ist);
+	gdt_init_cpu(index, ap_ist_tops[index]);
 	idt_load();
 	lapic_init_cpu();
 	lapic_timer_start_periodic();
@@ -79,8 +78,9 @@ static bool start_ap(unsigned index, uint32_t apic_id)
 	struct cpu *c = arch_cpu_by_index(index);
 	void *stack = kstack_alloc();
 
-	if (!stack) {
-		pr_err("smp: no memory for CPU %u's stack", index);
+	if (!stack || alloc_ist_stacks(ap_ist_tops[index]) != 0) {
+		pr_err("smp: no memory for CPU %u's stacks; not starting it",
+		       index);
 		return false;
 	}
 	c->index = index;

@@ -16,6 +16,7 @@
 #include "kernel/printk.h"
 
 volatile bool system_halting;
+static unsigned cpus_stopped;	/* [A] CPUs parked by the halt NMI */
 static irq_handler_t irq_handlers[256];
 
 static const char *const exception_names[32] = {
@@ -225,12 +226,19 @@ static __attribute__((noreturn)) void kernel_exception(struct trap_frame *tf)
 	arch_halt_all_cpus();
 }
 
-static void halt_this_cpu(void)
+static __attribute__((noreturn)) void halt_forever(void)
 {
 	for (;;) {
 		irq_disable();
 		hlt();
 	}
+}
+
+/* Stop here for good, counted as stopped for the CPU that is halting all. */
+static __attribute__((noreturn)) void park_this_cpu(void)
+{
+	__atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_RELEASE);
+	halt_forever();
 }
 
 void trap_dispatch(struct trap_frame *tf)
@@ -239,7 +247,7 @@ void trap_dispatch(struct trap_frame *tf)
 
 	if (vec == 2) {
 		if (system_halting)
-			halt_this_cpu();	/* another CPU panicked */
+			park_this_cpu();	/* another CPU panicked */
 		/* Like Linux: an NMI nobody claims is reported, not fatal. */
 		pr_warn("trap: NMI for unknown reason on CPU %u",
 			this_cpu()->index);
@@ -264,12 +272,21 @@ void trap_dispatch(struct trap_frame *tf)
  */
 void arch_halt_all_cpus(void)
 {
+	unsigned others = arch_nr_cpus_online();
+
 	irq_disable();
-	system_halting = true;
-	if (lapic_ready())
+	others = others ? others - 1 : 0;
+	if (__atomic_exchange_n(&system_halting, true, __ATOMIC_SEQ_CST))
+		park_this_cpu();	/* another CPU is already doing this */
+	if (lapic_ready() && others)
 		lapic_send_nmi_all_but_self();
-	pr_emerg("System halted.");
+	/* Bounded wait (no clock needed) for the others to report. */
+	for (long spins = 0; spins < 50000000 &&
+	     __atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE) < others; spins++)
+		cpu_relax();
+	pr_emerg("System halted: %u of %u CPUs stopped.",
+		 __atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE) + 1,
+		 others + 1);
 	arch_debug_exit(1);
-	halt_this_cpu();
-	__builtin_unreachable();
+	halt_forever();
 }

@@ -172,7 +172,7 @@ static int hex_digit_value(char ch)
 }
 
 /* Decimal, or hex after "0x"/"0X"; digits only, no sign or blanks. */
-static int parse_ulong(const char *s, unsigned long *out)
+int cmdline_parse_ulong(const char *s, unsigned long *out)
 {
 	unsigned long base = 10;
 	unsigned long v = 0;
@@ -211,5 +211,5 @@ int cmdline_get_uint(const struct cmdline *c, const char *key,
 		return -ENOENT;
 	if (!p->value)
 		return -EINVAL;
-	return parse_ulong(p->value, out);
+	return cmdline_parse_ulong(p->value, out);
 }

@@ -28,5 +28,7 @@ const struct cmdline_param *cmdline_find(const struct cmdline *c,
 					 const char *key);
 bool cmdline_has(const struct cmdline *c, const char *key);
 const char *cmdline_get(const struct cmdline *c, const char *key);
+/* A decimal or 0x-hex number: 0, or -EINVAL (also on overflow). */
+int cmdline_parse_ulong(const char *s, unsigned long *out);
 int cmdline_get_uint(const struct cmdline *c, const char *key,
 		     unsigned long *out);

@@ -54,6 +54,7 @@ MONITOR_ECHO_FMT = "monitor: {}"  # str.format(text)
 MONITOR_MEM_RE = re.compile(
     r"^monitor: (?P<usable>\d+) KiB usable, (?P<free>\d+) KiB free")
 POWEROFF_RE = re.compile(r"^acpi: powering off")
+REBOOT_RE = re.compile(r"^acpi: rebooting")
 
 EXCEPTION_RE = re.compile(
     r"^EXCEPTION: (?P<name>.+) in kernel mode on CPU (?P<cpu>\d+)")
@@ -65,7 +66,8 @@ CALL_TRACE_RE = re.compile(r"^ Call trace:")
 FRAME_RE = re.compile(
     r"^  \[<(?P<addr>[0-9a-f]{16})>\] (?P<sym>[A-Za-z_.$][\w.$]*)"
     r"\+(?:0x)?(?P<off>[0-9a-f]+)/(?:0x)?(?P<size>[0-9a-f]+)")
-HALTED_RE = re.compile(r"^System halted\.")
+HALTED_RE = re.compile(
+    r"^System halted: (?P<stopped>\d+) of (?P<cpus>\d+) CPUs stopped\.")
 
 INITRAMFS_SUMMARY_RE = re.compile(
     r"^initramfs: (?P<entries>\d+) entries, (?P<bytes>\d+) bytes of file "

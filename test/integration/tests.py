@@ -196,9 +196,9 @@ def memory_8g_total_is_reported(t):
 # Deliberate faults (test.fault=<kind>).
 # --------------------------------------------------------------------------
 
-def check_fault(t, kind):
+def check_fault(t, kind, smp=1):
     exc_name, func = harness.FAULT_KINDS[kind]
-    vm = t.vm(machine="pc", smp=1, cmdline="test.fault=" + kind,
+    vm = t.vm(machine="pc", smp=smp, cmdline="test.fault=" + kind,
               expect_fault=True)
     vm.wait_for(harness.BANNER_RE, DIRECT_TIMEOUT, "the boot banner")
     if exc_name is None:
@@ -226,7 +226,9 @@ def check_fault(t, kind):
     trace = vm.wait_for(harness.CALL_TRACE_RE, DIRECT_TIMEOUT,
                         "' Call trace:'")
     halted = vm.wait_for(harness.HALTED_RE, DIRECT_TIMEOUT,
-                         "'System halted.'")
+                         "'System halted: N of N CPUs stopped.'")
+    expect(halted.m.group("stopped") == halted.m.group("cpus") == str(smp),
+           "expected all %d CPUs stopped: %r", smp, halted.msg)
     status = vm.wait_exit(EXIT_TIMEOUT)
     expect(status == harness.EXIT_KERNEL_FAULT,
            "QEMU exit status %s, expected %d (isa-debug-exit)", status,
@@ -263,6 +265,11 @@ def fault_de_reports_divide_error_and_exits_3(t):
 @case
 def panic_reports_message_and_trace_and_exits_3(t):
     check_fault(t, "panic")
+
+
+@case
+def panic_on_smp4_stops_all_4_cpus(t):
+    check_fault(t, "panic", smp=4)
 
 
 @case
@@ -474,3 +481,46 @@ def rtc_date_matches_the_host_clock(t):
     expect(abs((host - guest).total_seconds()) < 600,
            "guest date %s is far from host date %s", guest, host)
     poweroff(vm)
+
+
+# --------------------------------------------------------------------------
+# Command line and power.
+# --------------------------------------------------------------------------
+
+@case
+def console_tty0_keeps_the_log_off_the_serial_port(t):
+    # A panic still ends the run visibly (exit status 3), so the test needs
+    # no serial output to know the kernel ran to the end.
+    vm = t.vm(machine="pc", smp=1, cmdline="console=tty0 test.fault=panic",
+              expect_fault=True)
+    status = vm.wait_exit(EXIT_TIMEOUT)
+    expect(status == harness.EXIT_KERNEL_FAULT,
+           "QEMU exit status %s, expected %d", status,
+           harness.EXIT_KERNEL_FAULT)
+    kernel_lines = [line.msg for line in vm.lines if line.msg is not None]
+    expect(not kernel_lines, "kernel lines on ttyS0 with console=tty0: %s",
+           kernel_lines[:5])
+
+
+@case
+def quiet_shows_only_errors(t):
+    vm = t.vm(machine="pc", smp=1, cmdline="quiet test.fault=panic",
+              expect_fault=True)
+    vm.wait_for(harness.PANIC_RE, DIRECT_TIMEOUT, "the panic line")
+    vm.wait_for(harness.HALTED_RE, DIRECT_TIMEOUT, "'System halted: ...'")
+    vm.wait_exit(EXIT_TIMEOUT)
+    noisy = vm.find_all(harness.BANNER_RE) + vm.find_all(harness.MEM_RE)
+    expect(not noisy, "informational lines shown under quiet: %s",
+           [line.msg for line in noisy])
+
+
+@case
+def reboot_resets_the_machine(t):
+    vm = t.vm(machine="q35", smp=2)
+    boot_to_ready(vm, "PVH", 2, DIRECT_TIMEOUT)
+    monitor_command(vm, "reboot")
+    vm.wait_for(harness.REBOOT_RE, DIRECT_TIMEOUT, "'acpi: rebooting'")
+    # QEMU runs with -no-reboot, so a reset ends it with status 0.
+    status = vm.wait_exit(EXIT_TIMEOUT)
+    expect(status == 0, "QEMU exit status %s after reboot, expected 0",
+           status)
