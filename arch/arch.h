@@ -29,6 +29,9 @@ int serial_getc(void);
 bool serial_is_present(void);
 bool serial_rx_irq_enabled(void);
 
+/* arch/x86_64/cpuinfo.c */
+uint64_t arch_max_phys_addr(void);
+
 /* arch/x86_64/power.c */
 __attribute__((noreturn)) void arch_power_off(void);
 __attribute__((noreturn)) void arch_reboot(void);

@@ -119,7 +119,7 @@ static void memory_init(const struct boot_info *bi)
 	struct mem_stats st;
 
 	pmm_init(bi);
-	paging_init(bi);
+	paging_init();
 	kmalloc_init();
 	mm_get_stats(&st);
 	pr_info("mem: %llu KiB usable RAM, %llu KiB free, %llu KiB reserved",

@@ -48,6 +48,8 @@ void page_free_virt(void *va, unsigned order);
 void mm_get_stats(struct mem_stats *st);
 paddr_t pmm_early_alloc_page(void);
 void pmm_release_early_pool(void);
+struct phys_range;
+unsigned pmm_usable_ranges(const struct phys_range **ranges);
 
 /* mm/kmalloc.c */
 void kmalloc_init(void);
@@ -59,7 +61,7 @@ void kfree(void *p);
 void *kstack_alloc(void);	/* returns the top; NULL when out of memory */
 
 /* arch/x86_64/paging.c (the MMU side of mm) */
-void paging_init(const struct boot_info *bi);
+void paging_init(void);
 void *mm_map_phys(paddr_t pa, size_t size, bool uncached);
 void *mm_map_mmio(paddr_t pa, size_t size);
 paddr_t paging_kernel_root(void);

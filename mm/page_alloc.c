@@ -15,19 +15,18 @@
  */
 #include "mm/mm.h"
 #include "mm/buddy.h"
+#include "mm/memmap.h"
 #include "kernel/kassert.h"
 #include "kernel/lib/compiler.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "arch/arch.h"
 #include "kernel/sync.h"
 
 #define LOW_RESERVED_END	0x100000ull
 #define EARLY_MAPPED_END	(4ull << 30)
+#define MIN_MANAGED_TOP		(16ull << 20)
 #define MAX_RESERVED		(BOOT_MAX_MODULES + 8)
-
-struct phys_range {
-	paddr_t start, end;	/* [start, end) */
-};
 
 extern char __boot_start[], __kernel_end[];
 
@@ -56,84 +55,6 @@ static paddr_t kernel_phys_end(void)
 	return (paddr_t)__kernel_end - 0xffffffff80000000ull;
 }
 
-static bool overlaps_reserved(paddr_t start, paddr_t end)
-{
-	for (unsigned i = 0; i < nr_reserved; i++)
-		if (start < reserved[i].end && reserved[i].start < end)
-			return true;
-	return false;
-}
-
-/*
- * Collect the usable ranges, page-aligned inward, sorted and with overlaps
- * clipped: a loader's map may be unsorted or overlap, and the allocator
- * must never be handed a frame twice.
- */
-static void collect_usable_ranges(const struct boot_info *bi)
-{
-	for (unsigned i = 0; i < bi->nr_mmap; i++) {
-		const struct boot_mem_range *r = &bi->mmap[i];
-		paddr_t s = ALIGN_UP(r->base, PAGE_SIZE);
-		paddr_t e = r->base + r->len < r->base ? ~0ull : r->base + r->len;
-		unsigned j;
-
-		e = ALIGN_DOWN(e, PAGE_SIZE);
-		if (r->type != BOOT_MEM_USABLE || s >= e)
-			continue;
-		for (j = nr_usable; j > 0 && usable[j - 1].start > s; j--)
-			usable[j] = usable[j - 1];
-		usable[j].start = s;
-		usable[j].end = e;
-		nr_usable++;
-	}
-	for (unsigned i = 1; i < nr_usable; i++) {
-		paddr_t covered = MAX(usable[i - 1].end, usable[i - 1].start);
-
-		if (usable[i].start < covered)
-			usable[i].start = covered;
-		if (usable[i].end < usable[i].start)
-			usable[i].end = usable[i].start;
-	}
-}
-
-/*
- * Find @size bytes of usable RAM below 4 GiB that overlaps nothing
- * reserved, trying each reserved range's end as a candidate start.
- */
-static paddr_t find_free_region(uint64_t size)
-{
-	for (unsigned i = 0; i < nr_usable; i++) {
-		paddr_t lo = usable[i].start;
-		paddr_t hi = MIN(usable[i].end, EARLY_MAPPED_END);
-
-		for (unsigned j = 0; j <= nr_reserved; j++) {
-			paddr_t s = j == nr_reserved ? lo :
-				    MAX(lo, reserved[j].end);
-
-			if (s + size <= hi && !overlaps_reserved(s, s + size))
-				return s;
-		}
-	}
-	return 0;
-}
-
-/* Give [start, end) minus every reserved range to the buddy allocator. */
-static void free_unreserved(paddr_t start, paddr_t end, unsigned from)
-{
-	for (unsigned i = from; i < nr_reserved && start < end; i++) {
-		const struct phys_range *r = &reserved[i];
-
-		if (r->end <= start || r->start >= end)
-			continue;
-		if (r->start > start)
-			free_unreserved(start, r->start, i + 1);
-		start = MAX(start, r->end);
-	}
-	if (start < end)
-		buddy_free_range(&zone, start >> PAGE_SHIFT,
-				 (end - start) >> PAGE_SHIFT);
-}
-
 static uint64_t early_pool_pages(paddr_t top, const struct boot_info *bi)
 {
 	uint64_t gib = (top >> 30) + 1;
@@ -153,35 +74,101 @@ static void reserve_boot_areas(const struct boot_info *bi)
 		reserve(bi->info_start, bi->info_end);
 }
 
+static void free_to_buddy(void *ctx, uint64_t start, uint64_t end)
+{
+	(void)ctx;
+	buddy_free_range(&zone, start >> PAGE_SHIFT, (end - start) >> PAGE_SHIFT);
+}
+
+static uint64_t bookkeeping_bytes(paddr_t top, const struct boot_info *bi)
+{
+	uint64_t array = ALIGN_UP((top >> PAGE_SHIFT) * sizeof(struct page),
+				  PAGE_SIZE);
+
+	return array + early_pool_pages(top, bi) * PAGE_SIZE;
+}
+
 /*
- * Build the page allocator from the boot memory map.  Panics only when the
- * machine has no place at all for its own bookkeeping, which no usable
- * memory map allows.
+ * Place the struct page array and the early pool for RAM up to @*top.  If
+ * there is no room below 4 GiB for them, manage less memory (with a
+ * warning) rather than give up.  Returns the physical address, 0 if even
+ * MIN_MANAGED_TOP does not fit.
+ */
+static paddr_t place_bookkeeping(const struct boot_info *bi, paddr_t *top)
+{
+	paddr_t where;
+
+	while (*top >= MIN_MANAGED_TOP) {
+		where = memmap_find_free(usable, nr_usable, reserved,
+					 nr_reserved, bookkeeping_bytes(*top, bi),
+					 EARLY_MAPPED_END);
+		if (where)
+			return where;
+		*top = ALIGN_DOWN(*top / 2, PAGE_SIZE);
+		pr_warn("mm: no room for page structs below 4 GiB; managing "
+			"only the first %llu MiB", (unsigned long long)(*top >> 20));
+	}
+	return 0;
+}
+
+/* Forget usable RAM at or above @top (the allocator will not manage it). */
+static void clip_usable_ranges(paddr_t top)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < nr_usable; i++) {
+		if (usable[i].start >= top)
+			break;
+		usable[n] = usable[i];
+		usable[n].end = MIN(usable[n].end, top);
+		n++;
+	}
+	nr_usable = n;
+}
+
+/*
+ * The usable RAM the allocator manages: sorted, disjoint, page-aligned.
+ * paging_init() direct-maps exactly these.  Valid after pmm_init().
+ */
+unsigned pmm_usable_ranges(const struct phys_range **ranges)
+{
+	*ranges = usable;
+	return nr_usable;
+}
+
+/*
+ * Build the page allocator from the boot memory map.  A map the machine
+ * cannot run with (no usable RAM with room for the bookkeeping) stops the
+ * boot with a message naming the problem.
  */
 void pmm_init(const struct boot_info *bi)
 {
 	paddr_t top, where;
-	uint64_t nr_pages, array_bytes, pool_bytes;
+	uint64_t bytes;
 
-	collect_usable_ranges(bi);
+	nr_usable = memmap_usable_ranges(bi->mmap, bi->nr_mmap,
+					 arch_max_phys_addr(), usable,
+					 BOOT_MAX_MMAP);
 	top = nr_usable ? usable[nr_usable - 1].end : 0;
-	nr_pages = top >> PAGE_SHIFT;
-	array_bytes = ALIGN_UP(nr_pages * sizeof(struct page), PAGE_SIZE);
-	pool_bytes = early_pool_pages(top, bi) * PAGE_SIZE;
 	reserve_boot_areas(bi);
-	where = find_free_region(array_bytes + pool_bytes);
-	if (!nr_pages || !where)
-		panic("mm: no room below 4 GiB for %llu bytes of page structs",
-		      (unsigned long long)(array_bytes + pool_bytes));
-	reserve(where, where + array_bytes + pool_bytes);
-	early_pool.start = early_pool_next = where + array_bytes;
-	early_pool.end = where + array_bytes + pool_bytes;
-
-	buddy_init(&zone, phys_to_virt(where), 0, nr_pages);
-	for (unsigned i = 0; i < nr_usable; i++) {
-		total_usable_bytes += usable[i].end - usable[i].start;
-		free_unreserved(usable[i].start, usable[i].end, 0);
+	where = place_bookkeeping(bi, &top);
+	if (!where) {
+		pr_emerg("mm: the memory map has no usable RAM the kernel can "
+			 "manage (%u usable ranges)", nr_usable);
+		arch_halt_all_cpus();
 	}
+	bytes = bookkeeping_bytes(top, bi);
+	reserve(where, where + bytes);
+	early_pool.start = early_pool_next = where + bytes -
+		early_pool_pages(top, bi) * PAGE_SIZE;
+	early_pool.end = where + bytes;
+
+	clip_usable_ranges(top);
+	buddy_init(&zone, phys_to_virt(where), 0, top >> PAGE_SHIFT);
+	for (unsigned i = 0; i < nr_usable; i++)
+		memmap_subtract(usable[i].start, usable[i].end, reserved,
+				nr_reserved, free_to_buddy, NULL);
+	total_usable_bytes = memmap_total(usable, nr_usable);
 	reserved_bytes = total_usable_bytes - zone.free_pages * PAGE_SIZE;
 }
 

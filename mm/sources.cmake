@@ -6,4 +6,5 @@ list(APPEND KERNEL_SOURCES
 	${dir}/kstack.c)
 list(APPEND KCORE_SOURCES
 	${dir}/buddy.c
+	${dir}/memmap.c
 	${dir}/slab.c)

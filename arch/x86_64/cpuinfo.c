@@ -51,10 +51,22 @@ void cpu_detect_features(void)
 		f->nx = d & (1u << 20);
 		f->pdpe1gb = d & (1u << 26);
 	}
+	f->phys_addr_bits = 36;	/* the architectural default */
+	if (maxext >= 0x80000008) {
+		cpuid(0x80000008, 0, &a, &b, &c, &d);
+		if ((a & 0xff) >= 32 && (a & 0xff) <= 52)
+			f->phys_addr_bits = a & 0xff;
+	}
 	if (maxext >= 0x80000007) {
 		cpuid(0x80000007, 0, &a, &b, &c, &d);
 		f->invariant_tsc = d & (1u << 8);
 	}
 	if (f->hypervisor)
 		read_signature(0x40000000, f->hypervisor_sig);
+}
+
+/* One past the highest physical address this CPU can use. */
+uint64_t arch_max_phys_addr(void)
+{
+	return 1ull << cpu_features.phys_addr_bits;
 }

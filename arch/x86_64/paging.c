@@ -1,9 +1,11 @@
 /*
  * Kernel page tables.  paging_init() builds the final kernel address space
  * and switches to it:
- *   DIRECT_MAP_BASE + phys   every usable/ACPI range of the memory map,
- *                            read-write, no-execute; 2 MiB pages where a
- *                            whole aligned 2 MiB fits, 4 KiB at the edges
+ *   DIRECT_MAP_BASE + phys   all RAM the page allocator manages, read-
+ *                            write, no-execute; 2 MiB pages where a whole
+ *                            aligned 2 MiB fits, 4 KiB at the edges.
+ *                            Firmware tables and device registers are
+ *                            added here on demand (mm_map_phys()).
  *   KERNEL_VMA + phys        the kernel image with 4 KiB pages: text RX,
  *                            rodata and .ksyms R+NX, data and bss RW+NX;
  *                            the page under the boot stack left unmapped
@@ -19,6 +21,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "kernel/sync.h"
+#include "mm/memmap.h"
 #include "mm/mm.h"
 
 #define PTE_P		(1ull << 0)
@@ -140,23 +143,16 @@ static void map_kernel_section(const char *start, const char *end,
 			map_4k(va, va - KERNEL_VMA, flags | PTE_G);
 }
 
-static bool range_is_ram(uint32_t type)
-{
-	return type == BOOT_MEM_USABLE || type == BOOT_MEM_ACPI_RECLAIM ||
-	       type == BOOT_MEM_ACPI_NVS;
-}
-
-void paging_init(const struct boot_info *bi)
+void paging_init(void)
 {
 	nx_bit = cpu_features.nx ? PTE_NX : 0;
 	kernel_pml4 = pmm_early_alloc_page();
 
-	for (unsigned i = 0; i < bi->nr_mmap; i++) {
-		const struct boot_mem_range *r = &bi->mmap[i];
+	const struct phys_range *ram;
+	unsigned nr_ram = pmm_usable_ranges(&ram);
 
-		if (range_is_ram(r->type) && r->base + r->len > r->base)
-			map_direct_range(r->base, r->base + r->len);
-	}
+	for (unsigned i = 0; i < nr_ram; i++)
+		map_direct_range(ram[i].start, ram[i].end);
 	map_kernel_section(__text_start, __text_end, 0);
 	map_kernel_section(__rodata_start, __rodata_end, nx_bit);
 	map_kernel_section(__data_start, __data_end, PTE_W | nx_bit);

@@ -101,6 +101,7 @@ void delay_us(uint64_t us);
 struct cpu_features {
 	bool nx, pdpe1gb, invariant_tsc, hypervisor, x2apic, tsc_deadline;
 	bool rdrand, rdseed, smep, smap, umip, xsave;
+	uint8_t phys_addr_bits;		/* MAXPHYADDR */
 	char vendor[13];
 	char hypervisor_sig[13];
 };

@@ -26,6 +26,7 @@ basalt_unit_test(test_string)	# includes kernel/lib/string.c itself
 basalt_unit_test(test_cmdline)
 basalt_unit_test(test_calendar)
 basalt_unit_test(test_cpio)
+basalt_unit_test(test_memmap)
 basalt_unit_test(test_buddy)
 basalt_unit_test(test_slab)
 basalt_unit_test(test_acpi)
