@@ -11,4 +11,5 @@ list(APPEND KERNEL_SOURCES
 list(APPEND KCORE_SOURCES
 	${dir}/lib/format.c
 	${dir}/lib/cmdline.c
-	${dir}/lib/calendar.c)
+	${dir}/lib/calendar.c
+	${dir}/lib/ksyms.c)

@@ -5,9 +5,9 @@ Usage: gen_ksyms.py NM KERNEL_ELF OUT_BIN
        gen_ksyms.py --verify NM FIRST_LINK_ELF SECOND_LINK_ELF
 
 Reads function symbols with `nm -n -S`, writes the binary layout that
-arch/x86_64/ksyms.c reads: a 16-byte header (magic "KSYM", count, offset
-of the names block, its size), 16-byte entries sorted by address, then
-NUL-terminated names.
+kernel/lib/ksyms.h describes: a 16-byte header (magic "KSYM", count,
+offset of the names block, its size), 16-byte entries sorted by address,
+then NUL-terminated names.
 """
 import struct
 import subprocess

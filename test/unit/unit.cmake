@@ -25,6 +25,7 @@ basalt_unit_test(test_format)
 basalt_unit_test(test_string)	# includes kernel/lib/string.c itself
 basalt_unit_test(test_cmdline)
 basalt_unit_test(test_calendar)
+basalt_unit_test(test_ksyms)
 basalt_unit_test(test_cpio)
 basalt_unit_test(test_memmap)
 basalt_unit_test(test_buddy)
