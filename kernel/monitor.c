@@ -125,6 +125,19 @@ static void run_line(char *line)
 	pr_notice("monitor: unknown command \"%s\"; try help", line);
 }
 
+/* Show what is typed, as a terminal in cooked mode would. */
+static void echo_input(int c)
+{
+	char ch = (char)c;
+
+	if (c == '\r' || c == '\n')
+		serial_write("\n", 1);
+	else if (c == 0x7f || c == '\b')
+		serial_write("\b \b", 3);
+	else if (c >= 0x20 && c < 0x7f)
+		serial_write(&ch, 1);
+}
+
 /* Read and run lines forever on the boot CPU. */
 void monitor_run(void)
 {
@@ -143,6 +156,7 @@ void monitor_run(void)
 				arch_cpu_relax();
 			continue;
 		}
+		echo_input(c);
 		if (c == '\r' || c == '\n') {
 			line[len] = '\0';
 			if (overlong)
