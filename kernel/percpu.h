@@ -18,6 +18,7 @@ struct cpu {
 	uint64_t timer_ticks;		/* LAPIC timer interrupts taken */
 	uint64_t irqs;			/* device interrupts taken */
 	void *kstack_top;		/* [B] top of this CPU's boot stack */
+	uint64_t held_lock_ranks;	/* bit n: a rank-n spinlock is held */
 };
 
 static inline struct cpu *this_cpu(void)

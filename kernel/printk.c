@@ -28,7 +28,7 @@ struct log_record {
 	char text[LOG_TEXT_MAX];
 };
 
-static struct spinlock log_lock = SPINLOCK_INIT("log");
+static struct spinlock log_lock = SPINLOCK_INIT("log", LOCK_RANK_LOG);
 static struct log_record log_ring[LOG_RECORDS];	/* [log_lock] */
 static uint64_t log_next_seq;			/* [log_lock] */
 static struct console *consoles[MAX_CONSOLES];	/* [log_lock] */

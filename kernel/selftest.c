@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "kernel/sync.h"
 
 __attribute__((noinline)) static void selftest_fault_page_fault(void)
 {
@@ -82,6 +83,20 @@ __attribute__((noinline)) static void selftest_fault_stack_overflow(void)
 	selftest_overflow_recurse(0);
 }
 
+/* Take two locks against their ranks: the lock checker must panic. */
+__attribute__((noinline)) static void selftest_fault_lock_order(void)
+{
+	static struct spinlock inner = SPINLOCK_INIT("selftest_inner",
+						     LOCK_RANK_ZONE);
+	static struct spinlock outer = SPINLOCK_INIT("selftest_outer",
+						     LOCK_RANK_KMALLOC);
+	unsigned long flags = spin_lock_irqsave(&inner);
+
+	spin_lock(&outer);
+	spin_unlock(&outer);
+	spin_unlock_irqrestore(&inner, flags);
+}
+
 static const struct {
 	const char *kind;
 	void (*fn)(void);
@@ -94,6 +109,7 @@ static const struct {
 	{ "wx", selftest_fault_write_text },
 	{ "nx", selftest_fault_exec_data },
 	{ "stack", selftest_fault_stack_overflow },
+	{ "lockorder", selftest_fault_lock_order },
 };
 
 /* Trigger the fault named @kind; returns only for an unknown kind. */
@@ -106,5 +122,5 @@ void selftest_trigger_fault(const char *kind)
 		}
 	}
 	pr_err("selftest: unknown test.fault=%s "
-	       "(pf, ud, gp, de, panic, wx, nx, stack)", kind);
+	       "(pf, ud, gp, de, panic, wx, nx, stack, lockorder)", kind);
 }

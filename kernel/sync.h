@@ -13,21 +13,50 @@
  *   kstack_lock, ioapic_lock, rx_lock, log_lock are leaves: nothing is
  *   taken inside them.
  * A panic ignores log_lock (it may have died holding it).
+ *
+ * The order is checked, not just written down: every lock has a rank
+ * (enum lock_rank, the list above as numbers) and a CPU may only take a
+ * lock whose rank is above every rank it holds; spin_lock() panics on a
+ * violation, naming both.  Locks of one class are never nested yet, so
+ * equal ranks are a violation too.  LOCK_RANK_NONE opts a lock out.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/arch.h"
+
+enum lock_rank {
+	LOCK_RANK_NONE = 0,		/* not checked */
+	LOCK_RANK_KMALLOC = 10,
+	LOCK_RANK_KPT = 10,		/* never nested with kmalloc_lock */
+	LOCK_RANK_ZONE = 20,
+	LOCK_RANK_KSTACK = 30,
+	LOCK_RANK_IOAPIC = 40,
+	LOCK_RANK_SERIAL_RX = 41,
+	LOCK_RANK_LOG = 60,		/* innermost: printk works anywhere */
+	LOCK_RANK_MAX = 63,
+};
 
 struct spinlock {
 	volatile uint32_t next;		/* ticket handed to the next locker */
 	volatile uint32_t owner;	/* ticket now holding the lock */
 	const char *name;
 	int holder_cpu;			/* -1 when free: catches self-deadlock */
+	uint8_t rank;			/* enum lock_rank */
 };
 
-#define SPINLOCK_INIT(n) { .next = 0, .owner = 0, .name = (n), .holder_cpu = -1 }
+#define SPINLOCK_INIT(n, r)                                                \
+	{ .next = 0, .owner = 0, .name = (n), .holder_cpu = -1, .rank = (r) }
 
-void spin_init(struct spinlock *l, const char *name);
+/*
+ * Would taking a lock of @rank while holding the ranks in @held (bit n =
+ * rank n held) break the lock order?  Pure: shared with the unit tests.
+ */
+static inline bool lock_rank_violates(uint64_t held, unsigned rank)
+{
+	return rank != LOCK_RANK_NONE && (held >> rank) != 0;
+}
+
+void spin_init(struct spinlock *l, const char *name, unsigned rank);
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
 bool spin_trylock(struct spinlock *l);

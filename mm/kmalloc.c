@@ -25,7 +25,7 @@ static const char *const cache_names[NR_KMALLOC_CACHES] = {
 	"kmalloc-256", "kmalloc-512", "kmalloc-1024", "kmalloc-2048",
 };
 
-static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc");
+static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc", LOCK_RANK_KMALLOC);
 static struct slab_cache caches[NR_KMALLOC_CACHES];	/* [kmalloc_lock] */
 
 static void *slab_page_get(void *ctx)

@@ -18,7 +18,7 @@
 #define KSTACK_ORDER		2	/* 2^2 pages = KSTACK_PAGES */
 _Static_assert((1u << KSTACK_ORDER) == KSTACK_PAGES, "one block per stack");
 
-static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack", LOCK_RANK_KSTACK);
 static uint64_t next_slot;	/* [kstack_lock] */
 
 /*

@@ -30,7 +30,7 @@
 
 extern char __boot_start[], __kernel_end[];
 
-static struct spinlock zone_lock = SPINLOCK_INIT("zone");
+static struct spinlock zone_lock = SPINLOCK_INIT("zone", LOCK_RANK_ZONE);
 static struct buddy_zone zone;			/* [zone_lock] */
 static uint64_t total_usable_bytes;		/* [I] after pmm_init */
 static uint64_t reserved_bytes;			/* [I] after pmm_init */

@@ -63,7 +63,7 @@ static struct ioapic ioapics[ACPI_MAX_IOAPICS];
 static unsigned nr_ioapics;
 static struct acpi_iso isos[ACPI_MAX_ISOS];
 static unsigned nr_isos;
-static struct spinlock ioapic_lock = SPINLOCK_INIT("ioapic");
+static struct spinlock ioapic_lock = SPINLOCK_INIT("ioapic", LOCK_RANK_IOAPIC);
 
 static uint32_t lapic_read(unsigned reg)
 {

@@ -39,7 +39,7 @@ typedef uint64_t pte_t;
 static paddr_t kernel_pml4;
 static bool switched;		/* tables now come from the page allocator */
 static uint64_t nx_bit;		/* PTE_NX if the CPU supports it, else 0 */
-static struct spinlock kpt_lock = SPINLOCK_INIT("kpt");
+static struct spinlock kpt_lock = SPINLOCK_INIT("kpt", LOCK_RANK_KPT);
 
 static paddr_t alloc_table(void)
 {

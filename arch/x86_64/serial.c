@@ -33,7 +33,7 @@
 
 static bool serial_present;
 static bool rx_irq_enabled;
-static struct spinlock rx_lock = SPINLOCK_INIT("serial_rx");
+static struct spinlock rx_lock = SPINLOCK_INIT("serial_rx", LOCK_RANK_SERIAL_RX);
 static uint8_t rx_ring[RX_RING_SIZE];	/* [rx_lock] */
 static unsigned rx_head, rx_tail;	/* [rx_lock] */
 static uint64_t rx_dropped;		/* [rx_lock] */

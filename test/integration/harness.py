@@ -94,6 +94,7 @@ FAULT_KINDS = {
            "selftest_fault_general_protection"),
     "de": ("Divide error (#DE)", "selftest_fault_divide_error"),
     "panic": (None, "selftest_fault_panic"),
+    "lockorder": (None, "selftest_fault_lock_order"),
     # W^X: a write to kernel text, a jump into kernel data.
     "wx": ("Page fault (#PF)", "selftest_fault_write_text"),
     "nx": ("Page fault (#PF)", "selftest_trigger_fault"),

@@ -240,6 +240,7 @@ def check_fault(t, kind, smp=1):
     expect(any(f.m.group("sym").split(".")[0] == func for f in frames),
            "no frame names %s; frames: %s", func,
            ", ".join(f.m.group("sym") for f in frames))
+    return vm
 
 
 @case
@@ -265,6 +266,16 @@ def fault_de_reports_divide_error_and_exits_3(t):
 @case
 def panic_reports_message_and_trace_and_exits_3(t):
     check_fault(t, "panic")
+
+
+@case
+def lock_taken_out_of_rank_order_panics(t):
+    vm = check_fault(t, "lockorder")
+    panic = vm.find_all(harness.PANIC_RE)
+    expect(panic and "lock order violation" in panic[0].msg and
+           "selftest_outer" in panic[0].msg,
+           "panic does not name the lock-order violation: %s",
+           [p.msg for p in panic])
 
 
 @case
