@@ -41,12 +41,14 @@ static bool switched;		/* tables now come from the page allocator */
 static uint64_t nx_bit;		/* PTE_NX if the CPU supports it, else 0 */
 static struct spinlock kpt_lock = SPINLOCK_INIT("kpt", LOCK_RANK_KPT);
 
+/* A zeroed page-table page, or 0 when memory is exhausted. */
 static paddr_t alloc_table(void)
 {
+	void *va;
+
 	if (!switched)
 		return pmm_early_alloc_page();
-	void *va = page_alloc_virt(0, true);
-
+	va = page_alloc_virt(0, true);
 	return va ? virt_to_phys(va) : 0;
 }
 
@@ -222,7 +224,11 @@ int mm_map_kernel_page(uint64_t va, paddr_t pa, bool writable)
 	return err;
 }
 
-/* Remove one kernel page mapping made by mm_map_kernel_page(). */
+/*
+ * Remove one kernel page mapping made by mm_map_kernel_page().  Flushes
+ * only this CPU's TLB: there is no shootdown yet, so callers only unmap
+ * pages no other CPU has touched (a stack that was never handed out).
+ */
 void mm_unmap_kernel_page(uint64_t va)
 {
 	unsigned long flags = spin_lock_irqsave(&kpt_lock);
