@@ -67,4 +67,5 @@ void *mm_map_mmio(paddr_t pa, size_t size);
 paddr_t paging_kernel_root(void);
 int mm_map_kernel_page(uint64_t va, paddr_t pa, bool writable);
 void mm_unmap_kernel_page(uint64_t va);
-void mm_identity_map_low(bool on);
+int mm_identity_map_low(void);
+void mm_identity_unmap_low(void);

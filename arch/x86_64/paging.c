@@ -248,21 +248,33 @@ void mm_unmap_kernel_page(uint64_t va)
  * physical address with paging just enabled, so it needs that address
  * identity-mapped in the kernel tables: map (or unmap) the first 2 MiB.
  */
-void mm_identity_map_low(bool on)
+static paddr_t low_pdpt, low_pd;	/* boot CPU only, during SMP start */
+
+/* Returns 0, or -1 without memory for the two tables. */
+int mm_identity_map_low(void)
 {
 	pte_t *pml4 = table_at(kernel_pml4);
-	static paddr_t pdpt, pd;
 
-	if (on) {
-		pdpt = alloc_table();
-		pd = alloc_table();
-		table_at(pdpt)[0] = pd | PTE_P | PTE_W;
-		table_at(pd)[0] = PTE_P | PTE_W | PTE_PS;
-		pml4[0] = pdpt | PTE_P | PTE_W;
-	} else {
-		pml4[0] = 0;
-		write_cr3(read_cr3());
-		page_free_virt(phys_to_virt(pd), 0);
-		page_free_virt(phys_to_virt(pdpt), 0);
+	low_pdpt = alloc_table();
+	low_pd = alloc_table();
+	if (!low_pdpt || !low_pd) {
+		if (low_pdpt)
+			page_free_virt(phys_to_virt(low_pdpt), 0);
+		if (low_pd)
+			page_free_virt(phys_to_virt(low_pd), 0);
+		return -1;
 	}
+	table_at(low_pdpt)[0] = low_pd | PTE_P | PTE_W;
+	table_at(low_pd)[0] = PTE_P | PTE_W | PTE_PS;
+	pml4[0] = low_pdpt | PTE_P | PTE_W;
+	return 0;
+}
+
+/* Undo mm_identity_map_low() once every AP runs in the higher half. */
+void mm_identity_unmap_low(void)
+{
+	table_at(kernel_pml4)[0] = 0;
+	write_cr3(read_cr3());
+	page_free_virt(phys_to_virt(low_pd), 0);
+	page_free_virt(phys_to_virt(low_pdpt), 0);
 }

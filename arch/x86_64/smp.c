@@ -127,7 +127,10 @@ unsigned smp_start_aps(const struct acpi_info *acpi)
 		return arch_nr_cpus_online();
 
 	prepare_trampoline();
-	mm_identity_map_low(true);
+	if (mm_identity_map_low() != 0) {
+		pr_err("smp: no memory to map the trampoline; one CPU only");
+		return arch_nr_cpus_online();
+	}
 	for (unsigned i = 0; i < acpi->nr_cpus; i++)
 		if (acpi->cpus[i].enabled && acpi->cpus[i].apic_id != self)
 			lapic_send_init(acpi->cpus[i].apic_id);
@@ -153,6 +156,6 @@ unsigned smp_start_aps(const struct acpi_info *acpi)
 		if (start_ap(next_index, ac->apic_id))
 			next_index++;
 	}
-	mm_identity_map_low(false);
+	mm_identity_unmap_low();
 	return arch_nr_cpus_online();
 }
