@@ -50,6 +50,7 @@ paddr_t pmm_early_alloc_page(void);
 void pmm_release_early_pool(void);
 struct phys_range;
 unsigned pmm_usable_ranges(const struct phys_range **ranges);
+bool pmm_range_is_usable_ram(paddr_t pa, uint64_t len);
 
 /* mm/kmalloc.c */
 void kmalloc_init(void);

@@ -136,6 +136,15 @@ unsigned pmm_usable_ranges(const struct phys_range **ranges)
 	return nr_usable;
 }
 
+/* Is [pa, pa + len) usable RAM according to the boot memory map? */
+bool pmm_range_is_usable_ram(paddr_t pa, uint64_t len)
+{
+	for (unsigned i = 0; i < nr_usable; i++)
+		if (pa >= usable[i].start && len <= usable[i].end - pa)
+			return true;
+	return false;
+}
+
 /*
  * Build the page allocator from the boot memory map.  A map the machine
  * cannot run with (no usable RAM with room for the bookkeeping) stops the

@@ -126,6 +126,12 @@ unsigned smp_start_aps(const struct acpi_info *acpi)
 	if (acpi->nr_cpus <= 1)
 		return arch_nr_cpus_online();
 
+	/* The first MiB is never allocated, but it must be RAM we may use. */
+	if (!pmm_range_is_usable_ram(TRAMPOLINE_BASE, PAGE_SIZE)) {
+		pr_err("smp: trampoline page %#x is not usable RAM; one CPU only",
+		       TRAMPOLINE_BASE);
+		return arch_nr_cpus_online();
+	}
 	prepare_trampoline();
 	if (mm_identity_map_low() != 0) {
 		pr_err("smp: no memory to map the trampoline; one CPU only");
