@@ -1432,6 +1432,699 @@ static void s5_skips_bad_candidate_and_finds_next(void **state)
 	assert_int_equal(b, 1);
 }
 
+/* ---- random corruption ---- */
+
+/*
+ * xorshift64* for the corruption tests, reseeded by each test so every
+ * run on every host sees the same inputs.
+ */
+static uint64_t rng_state;
+
+static void rng_seed(uint64_t seed)
+{
+	rng_state = seed;
+}
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+/* A byte a mutation writes: a bit flip, boundary values or noise. */
+static uint8_t rng_mutate_byte(uint8_t old)
+{
+	static const uint8_t edges[] = { 0x00, 0x01, 0x02, 0x08, 0x0c, 0x10,
+					 0x24, 0x40, 0x7f, 0x80, 0xff };
+
+	switch (rng() % 4) {
+	case 0:
+		return old ^ (uint8_t)(1u << (rng() % 8));
+	case 1:
+		return edges[rng() % sizeof(edges)];
+	case 2:
+		return (uint8_t)(old + 1 - (uint8_t)(rng() % 3));
+	default:
+		return (uint8_t)rng();
+	}
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/*
+ * The table sets the acpi_parse() corruption test works on.  Each table
+ * is a region of exactly its built length (the RSDP's region is 48
+ * bytes, as if firmware had a longer RSDP, so a corrupted RSDP length
+ * can be mapped); the region mapper refuses any request not wholly
+ * inside one region, and what it does return is a fresh heap copy of
+ * exactly the requested length.  So a parser that believes a corrupted
+ * length or pointer gets NULL, and one that reads past what it mapped
+ * trips ASan.
+ */
+enum rt_index {
+	RT_RSDP, RT_XSDT, RT_RSDT, RT_MADT, RT_FADT, RT_HPET, RT_MCFG,
+	RT_DSDT, RT_COUNT
+};
+
+#define RT_RSDP_REGION	48
+#define RT_MAX_HOT	320
+
+struct rt_table {
+	uint64_t phys;
+	uint32_t len;
+	unsigned nr_hot;
+	uint16_t hot[RT_MAX_HOT];	/* offsets worth corrupting */
+};
+
+/* Set 0: the standard tables; set 1: a MADT past every array cap. */
+static struct rt_set {
+	struct rt_table t[RT_COUNT];
+	uint8_t base[MEM_SIZE];		/* memory as built */
+} rt_sets[2];
+
+static struct rt_table *rt;		/* tables of the set in use */
+
+static unsigned rt_map_calls;
+
+static bool rt_mappable(uint64_t phys, uint64_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < RT_COUNT; i++)
+		if (phys >= rt[i].phys && phys - rt[i].phys <= rt[i].len &&
+		    len <= rt[i].len - (phys - rt[i].phys))
+			return true;
+	return false;
+}
+
+static const void *region_map(void *ctx, uint64_t phys, uint64_t len)
+{
+	(void)ctx;
+	rt_map_calls++;
+	if (len > fake.max_len)
+		fake.max_len = len;
+	if (len == 0 || !rt_mappable(phys, len))
+		return NULL;
+	free(fake.last);
+	fake.last = malloc(len);
+	assert_non_null(fake.last);
+	memcpy(fake.last, mem + phys, len);
+	return fake.last;
+}
+
+static const struct acpi_mapper region_mapper = {
+	.map = region_map,
+	.log = fake_log,
+	.ctx = NULL,
+};
+
+static void rt_hot(unsigned t, uint32_t from, uint32_t to)
+{
+	while (from < to) {
+		assert_true(rt[t].nr_hot < RT_MAX_HOT);
+		rt[t].hot[rt[t].nr_hot++] = (uint16_t)from++;
+	}
+}
+
+/* More CPUs, I/O APICs, overrides and NMIs than acpi_info holds. */
+static void build_madt_crowded(void)
+{
+	struct tb b;
+	unsigned i;
+
+	madt_begin(&b);
+	for (i = 0; i < ACPI_MAX_CPUS + 4; i++)
+		madt_lapic(&b, (uint8_t)i, (uint8_t)i, 1);
+	for (i = 0; i < ACPI_MAX_IOAPICS + 2; i++)
+		madt_ioapic(&b, (uint8_t)i, 0xfec00000 + i * 0x1000, i * 24);
+	for (i = 0; i < ACPI_MAX_ISOS + 2; i++)
+		madt_iso(&b, (uint8_t)i, i, 0x000d);
+	for (i = 0; i < ACPI_MAX_LAPIC_NMIS + 2; i++) {
+		tb_u8(&b, 4);
+		tb_u8(&b, 6);
+		tb_u8(&b, (uint8_t)i);
+		tb_u16(&b, 0x0005);
+		tb_u8(&b, 1);
+	}
+	madt_x2apic(&b, 0x100, 1, 0x100);
+	tb_u8(&b, 5);			/* local APIC address override */
+	tb_u8(&b, 12);
+	tb_u16(&b, 0);
+	tb_u64(&b, 0xfee00000);
+	tb_end(&b);
+	assert_true(MADT_PHYS + b.len <= FADT_PHYS);
+}
+
+/* Build a v2 table set, note each table's hot bytes, keep a copy. */
+static void rt_build(struct rt_set *set, bool crowded)
+{
+	static const uint64_t phys[RT_COUNT] = {
+		RSDP_PHYS, XSDT_PHYS, RSDT_PHYS, MADT_PHYS, FADT_PHYS,
+		HPET_PHYS, MCFG_PHYS, DSDT_PHYS,
+	};
+	uint32_t off;
+	unsigned t;
+
+	memset(mem, 0, sizeof(mem));
+	build_all(2);
+	if (crowded)
+		build_madt_crowded();
+	memset(set->t, 0, sizeof(set->t));
+	rt = set->t;
+	for (t = 0; t < RT_COUNT; t++) {
+		rt[t].phys = phys[t];
+		rt[t].len = t == RT_RSDP ? RT_RSDP_REGION :
+					   get32(mem + phys[t] + 4);
+		if (t != RT_RSDP)
+			rt_hot(t, 0, 10);	/* signature, length, csum */
+	}
+	rt_hot(RT_RSDP, 15, 36);	/* revision, pointers, length */
+	rt_hot(RT_XSDT, 36, rt[RT_XSDT].len);
+	rt_hot(RT_RSDT, 36, rt[RT_RSDT].len);
+	rt_hot(RT_MADT, 36, 44);
+	for (off = 44; off < rt[RT_MADT].len; off += mem[MADT_PHYS + off + 1])
+		rt_hot(RT_MADT, off, off + 2);	/* entry type, length */
+	rt_hot(RT_FADT, 40, 44);		/* DSDT */
+	rt_hot(RT_FADT, 112, 129);		/* flags, RESET_REG, value */
+	rt_hot(RT_FADT, 140, 149);		/* X_DSDT, X_PM1a_EVT space */
+	rt_hot(RT_FADT, 172, 173);
+	rt_hot(RT_FADT, 208, 209);
+	rt_hot(RT_HPET, 36, rt[RT_HPET].len);
+	rt_hot(RT_MCFG, 36, rt[RT_MCFG].len);
+	rt_hot(RT_DSDT, 36, rt[RT_DSDT].len);
+	memcpy(set->base, mem, sizeof(mem));
+}
+
+/* An address a corrupted pointer might hold: another table or an edge. */
+static uint64_t rt_random_addr(void)
+{
+	unsigned t = (unsigned)(rng() % RT_COUNT);
+
+	switch (rng() % 6) {
+	case 0:
+	case 1:
+		return rt[t].phys;
+	case 2:
+		return rt[t].phys + 1 + rng() % 16;
+	case 3:
+		return rt[t].phys + rt[t].len - rng() % 40;
+	case 4:
+		return 0;
+	default:
+		return rng() % 2 ? rng() : UINT64_MAX - rng() % 64;
+	}
+}
+
+/* Point one of the pointers in the set somewhere else. */
+static unsigned rt_mutate_pointer(void)
+{
+	uint64_t v = rt_random_addr();
+
+	switch (rng() % 6) {
+	case 0:
+		put32(RSDP_PHYS + 16, (uint32_t)v);
+		return RT_RSDP;
+	case 1:
+		put64(RSDP_PHYS + 24, v);
+		return RT_RSDP;
+	case 2:
+		put64(XSDT_PHYS + 36 + 8 * (rng() % 4), v);
+		return RT_XSDT;
+	case 3:
+		put32(RSDT_PHYS + 36 + 4 * (rng() % 2), (uint32_t)v);
+		return RT_RSDT;
+	case 4:
+		put32(FADT_PHYS + 40, (uint32_t)v);
+		return RT_FADT;
+	default:
+		put64(FADT_PHYS + 140, v);
+		return RT_FADT;
+	}
+}
+
+/* Rewrite a length field with a value near an edge. */
+static void rt_mutate_length(unsigned t)
+{
+	static const uint32_t odd[] = { 0, 20, 35, 36, 37, 4096, 4097,
+					ACPI_TABLE_MAX_LEN,
+					ACPI_TABLE_MAX_LEN + 1, 0xffffffffu };
+	uint64_t at = rt[t].phys + (t == RT_RSDP ? 20 : 4);
+	uint32_t v;
+
+	switch (rng() % 5) {
+	case 0:
+		v = rt[t].len - 1 - (uint32_t)(rng() % 24);
+		break;
+	case 1:
+	case 2:			/* cut anywhere after the header */
+		v = 36 + (uint32_t)(rng() % (rt[t].len - 36));
+		break;
+	case 3:
+		v = rt[t].len + 1 + (uint32_t)(rng() % 8);
+		break;
+	default:
+		v = odd[rng() % (sizeof(odd) / sizeof(odd[0]))];
+		break;
+	}
+	put32(at, v);
+}
+
+/*
+ * End the MADT right after one of its entries and make that entry
+ * shorter than its type needs: a parser that trusts the type rather
+ * than the length then reads past the table.
+ */
+static void rt_mutate_madt_tail(const struct rt_set *set)
+{
+	const uint8_t *b = set->base + MADT_PHYS;
+	uint32_t len = get32(b + 4), off, n = 0, pick;
+	uint8_t elen;
+
+	for (off = 44; off < len; off += b[off + 1])
+		n++;
+	pick = (uint32_t)(rng() % n);
+	for (off = 44; pick--; off += b[off + 1])
+		;
+	elen = (uint8_t)(2 + rng() % (b[off + 1] - 2));
+	mem[MADT_PHYS + off + 1] = elen;
+	put32(MADT_PHYS + 4, off + elen);
+}
+
+static void rt_mutate_signature(unsigned t)
+{
+	static const char *const sigs[] = { "APIC", "FACP", "HPET", "MCFG",
+					    "DSDT", "XSDT", "RSDT", "SSDT" };
+
+	if (t == RT_RSDP)
+		mem[RSDP_PHYS + rng() % 8] ^= 0x20;
+	else
+		memcpy(mem + rt[t].phys, sigs[rng() % 8], 4);
+}
+
+/* Make the table's checksums agree with its (maybe corrupted) bytes. */
+static void rt_fix_checksum(unsigned t)
+{
+	uint64_t p = rt[t].phys;
+	uint32_t n;
+
+	if (t == RT_RSDP) {
+		mem[p + 8] = 0;
+		mem[p + 8] = (uint8_t)-sum_bytes(mem + p, 20);
+		n = get32(mem + p + 20);
+		if (n > 32) {
+			n = n < rt[t].len ? n : rt[t].len;
+			mem[p + 32] = 0;
+			mem[p + 32] = (uint8_t)-sum_bytes(mem + p, n);
+		}
+		return;
+	}
+	n = get32(mem + p + 4);
+	if (n < 10)
+		return;
+	n = n < rt[t].len ? n : rt[t].len;
+	mem[p + 9] = 0;
+	mem[p + 9] = (uint8_t)-sum_bytes(mem + p, n);
+}
+
+static void acpi_check_result(int r)
+{
+	unsigned i, j;
+
+	assert_true(r == 0 || r == -EINVAL || r == -EFAULT || r == -ENOENT);
+	assert_true(fake.max_len <= ACPI_TABLE_MAX_LEN);
+	if (r)
+		return;
+	assert_true(info.oem_id[6] == '\0');
+	assert_true(!info.xsdt_used || info.rsdp_revision >= 2);
+	assert_true(info.nr_cpus <= ACPI_MAX_CPUS);
+	assert_true(info.nr_ioapics <= ACPI_MAX_IOAPICS);
+	assert_true(info.nr_isos <= ACPI_MAX_ISOS);
+	assert_true(info.nr_lapic_nmis <= ACPI_MAX_LAPIC_NMIS);
+	assert_true(info.nr_mcfg <= ACPI_MAX_MCFG);
+	if (!info.madt_valid)
+		assert_true(info.nr_cpus + info.nr_ioapics + info.nr_isos +
+			    info.nr_lapic_nmis == 0);
+	for (i = 0; i < info.nr_cpus; i++)
+		for (j = i + 1; j < info.nr_cpus; j++)
+			assert_true(info.cpus[i].apic_id !=
+				    info.cpus[j].apic_id);
+	for (i = 0; i < info.nr_mcfg; i++)
+		assert_true(info.mcfg[i].start_bus <= info.mcfg[i].end_bus);
+	if (info.hpet_valid)
+		assert_true(info.hpet_base != 0);
+	/* A DSDT is only recorded once its header mapped and validated. */
+	if (info.dsdt_phys)
+		assert_true(info.fadt_valid &&
+			    rt_mappable(info.dsdt_phys, 36));
+	if (info.s5_valid)
+		assert_true(info.dsdt_phys != 0);
+}
+
+static void parse_random_corruption_never_reads_out_of_bounds(void **state)
+{
+	unsigned iter, t, results[4] = { 0 }, deep = 0, capped = 0, touched;
+
+	(void)state;
+	rng_seed(0x616370695f66757aull);
+	rt_build(&rt_sets[1], true);
+	rt_build(&rt_sets[0], false);
+
+	for (iter = 0; iter < 10000; iter++) {
+		struct rt_set *set = &rt_sets[rng() % 2];
+		unsigned flips = 1 + (unsigned)(rng() % 4);
+		uint8_t *copy = NULL;
+		size_t copy_len = 0;
+		uint64_t rsdp = RSDP_PHYS;
+		int r, want = 0;
+
+		rt = set->t;
+		for (t = 0; t < RT_COUNT; t++)
+			memcpy(mem + rt[t].phys, set->base + rt[t].phys,
+			       rt[t].len);
+		touched = 0;
+		while (flips--) {
+			uint64_t at;
+
+			t = (unsigned)(rng() % RT_COUNT);
+			switch (rng() % 10) {
+			case 0:
+				t = rt_mutate_pointer();
+				break;
+			case 1:
+			case 2:
+				rt_mutate_length(t);
+				break;
+			case 3:
+				rt_mutate_signature(t);
+				break;
+			case 4:
+			case 5:
+			case 6:
+				at = rt[t].phys +
+				     rt[t].hot[rng() % rt[t].nr_hot];
+				mem[at] = rng_mutate_byte(mem[at]);
+				break;
+			case 7:
+				rt_mutate_madt_tail(set);
+				t = RT_MADT;
+				break;
+			default:
+				at = rt[t].phys + rng() % rt[t].len;
+				mem[at] = rng_mutate_byte(mem[at]);
+				break;
+			}
+			touched |= 1u << t;
+		}
+		/* Mostly keep checksums right so parsing goes past them. */
+		if (rng() % 4)
+			for (t = 0; t < RT_COUNT; t++)
+				if (touched & (1u << t))
+					rt_fix_checksum(t);
+
+		switch (rng() % 32) {
+		case 0:		/* a Multiboot2 copy of the RSDP */
+		case 1:
+			copy_len = 36 - rng() % 24;
+			copy = malloc(copy_len);
+			assert_non_null(copy);
+			memcpy(copy, mem + RSDP_PHYS, copy_len);
+			rsdp = 0;
+			break;
+		case 2:		/* no RSDP at all */
+			rsdp = 0;
+			want = -ENOENT;
+			break;
+		case 3:		/* a pointer that cannot be mapped */
+			rsdp = rng() % 2 ?
+				RSDP_PHYS + RT_RSDP_REGION - 19 + rng() % 16 :
+				MEM_SIZE + rng() % 0x1000;
+			want = -EFAULT;
+			break;
+		}
+		fake.nr_logs = 0;
+		rt_map_calls = 0;
+		r = acpi_parse(&region_mapper, rsdp, copy, copy_len, &info);
+		acpi_check_result(r);
+		if (want)
+			assert_int_equal(r, want);
+		else
+			assert_true(r == 0 || r == -EINVAL);
+		/* Root entries and tables are bounded: the walk ends. */
+		assert_true(rt_map_calls < 64);
+		free(copy);
+		results[r == 0 ? 0 : r == -EINVAL ? 1 : r == -EFAULT ? 2 : 3]++;
+		if (r == 0 && info.madt_valid && info.fadt_valid &&
+		    info.s5_valid && info.hpet_valid && info.nr_mcfg)
+			deep++;
+		if (r == 0 && info.nr_cpus == ACPI_MAX_CPUS &&
+		    info.nr_ioapics == ACPI_MAX_IOAPICS &&
+		    info.nr_isos == ACPI_MAX_ISOS &&
+		    info.nr_lapic_nmis == ACPI_MAX_LAPIC_NMIS)
+			capped++;
+	}
+	/* Every outcome happened; many sets decoded deep or to the caps. */
+	assert_true(results[0] > 1000 && results[1] > 100);
+	assert_true(results[2] > 0 && results[3] > 0);
+	assert_true(deep > 1000 && capped > 1000);
+}
+
+/* ---- acpi_find_rsdp_in: random corruption ---- */
+
+/* Independent statement of what a findable RSDP is. */
+static bool rsdp_found_at(const uint8_t *a, size_t len, size_t off)
+{
+	const uint8_t *p = a + off;
+	uint32_t n;
+
+	if (len - off < 20 || memcmp(p, "RSD PTR ", 8) != 0 ||
+	    sum_bytes(p, 20) != 0)
+		return false;
+	if (p[15] < 2)
+		return true;
+	if (len - off < 36)
+		return false;
+	n = get32(p + 20);
+	return n >= 36 && n <= len - off && sum_bytes(p, n) == 0;
+}
+
+static void find_rsdp_in_random_corruption_never_reads_out_of_bounds(
+	void **state)
+{
+	unsigned iter, results[2] = { 0 };
+
+	(void)state;
+	rng_seed(0x727364705f66757aull);
+	for (iter = 0; iter < 10000; iter++) {
+		size_t len = rng() % 160, off, first, i;
+		uint64_t phys = 0xe0000 + rng() % 32, found = 0;
+		uint8_t *a = malloc(len ? len : 1);
+		unsigned plants = 1 + (unsigned)(rng() % 2), flips;
+		int r;
+
+		assert_non_null(a);
+		for (i = 0; i < len; i++)
+			a[i] = rng() % 4 ? 0 : (uint8_t)rng();
+		/* Plant RSDPs on paragraphs, some cut off by the end. */
+		while (plants-- && len >= 8) {
+			uint8_t r36[64];
+			size_t n;
+
+			off = (16 - (phys & 15)) & 15;
+			off += 16 * (rng() % (len / 16 + 1));
+			if (off >= len)
+				continue;
+			n = len - off;
+			memset(r36, 0, sizeof(r36));
+			memcpy(r36, "RSD PTR ", 8);
+			memcpy(r36 + 9, "BASALT", 6);
+			r36[15] = rng() % 3 ? 2 : 0;
+			r36[8] = (uint8_t)-sum_bytes(r36, 20);
+			if (r36[15] >= 2) {
+				uint32_t elen = rng() % 4 ? 36 :
+						36 + (uint32_t)(rng() % 28);
+
+				r36[20] = (uint8_t)elen;
+				r36[32] = (uint8_t)-sum_bytes(r36, elen);
+			}
+			memcpy(a + off, r36, n < sizeof(r36) ? n : sizeof(r36));
+		}
+		flips = (unsigned)(rng() % 3);
+		while (flips-- && len)
+			a[rng() % len] = rng_mutate_byte(a[rng() % len]);
+
+		first = len;
+		for (off = (16 - (phys & 15)) & 15; len >= 20 && off < len;
+		     off += 16)
+			if (rsdp_found_at(a, len, off)) {
+				first = off;
+				break;
+			}
+		r = acpi_find_rsdp_in(a, len, phys, &found);
+		if (first == len) {
+			assert_int_equal(r, -ENOENT);
+		} else {
+			assert_int_equal(r, 0);
+			assert_int_equal(found, phys + first);
+			assert_int_equal(found & 15, 0);
+		}
+		results[r == 0]++;
+		free(a);
+	}
+	assert_true(results[0] > 1000 && results[1] > 1000);
+}
+
+/* ---- acpi_find_s5: random input ---- */
+
+/* Does @p hold a NameOp [\] "_S5_" that acpi_find_s5() must look at? */
+static bool s5_has_candidate(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] != 0x08)
+			continue;
+		if (len - i >= 5 && memcmp(p + i + 1, "_S5_", 4) == 0)
+			return true;
+		if (len - i >= 6 && p[i + 1] == '\\' &&
+		    memcmp(p + i + 2, "_S5_", 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Run acpi_find_s5() on exactly @len heap bytes and check the contract. */
+static int s5_random_check(const uint8_t *aml, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	uint8_t a = 0xaa, b = 0xbb;
+	int r;
+
+	assert_non_null(copy);
+	memcpy(copy, aml, len);
+	r = acpi_find_s5(copy, len, &a, &b);
+	free(copy);
+	assert_true(r == 0 || r == -EINVAL || r == -ENOENT);
+	assert_int_equal(r == -ENOENT, !s5_has_candidate(aml, len));
+	if (r) {
+		/* Failure leaves the outputs alone. */
+		assert_int_equal(a, 0xaa);
+		assert_int_equal(b, 0xbb);
+	}
+	return r;
+}
+
+static void s5_random_bytes_never_read_out_of_bounds(void **state)
+{
+	static const uint8_t alphabet[] = { 0x08, '\\', '_', 'S', '5', 0x12,
+					    0x0a, 0x0b, 0x0c, 0x0e, 0x00,
+					    0x01, 0xff, 0x40, 0x80, 0xc0 };
+	static const uint8_t root_head[] = { 0x08, '\\', '_', 'S', '5', '_',
+					     0x12 };
+	static const uint8_t head[] = { 0x08, '_', 'S', '5', '_', 0x12 };
+	unsigned iter, results[3] = { 0 };
+	uint8_t buf[48];
+
+	(void)state;
+	rng_seed(0x73355f6279746573ull);
+	for (iter = 0; iter < 10000; iter++) {
+		size_t len = rng() % sizeof(buf), i, at;
+		int r;
+
+		for (i = 0; i < len; i++)
+			buf[i] = rng() % 4 ? alphabet[rng() % sizeof(alphabet)]
+					   : (uint8_t)rng();
+		/* Usually plant a name, with or without '\', maybe cut. */
+		if (len && rng() % 4) {
+			bool root = rng() % 2;
+			const uint8_t *h = root ? root_head : head;
+			size_t hl = root ? sizeof(root_head) : sizeof(head);
+
+			at = rng() % len;
+			for (i = 0; i < hl && at + i < len; i++)
+				buf[at + i] = h[i];
+			/* Often a small PkgLength and count to follow. */
+			if (rng() % 2 && at + hl + 2 <= len) {
+				buf[at + hl] = (uint8_t)(rng() % 10);
+				buf[at + hl + 1] = (uint8_t)(rng() % 4);
+			}
+		}
+		r = s5_random_check(buf, len);
+		results[r == 0 ? 0 : r == -EINVAL ? 1 : 2]++;
+	}
+	assert_true(results[0] > 100 && results[1] > 1000 && results[2] > 1000);
+}
+
+static void s5_random_mutations_of_valid_packages(void **state)
+{
+	/* Valid Name(_S5_, Package) encodings, each after a little AML. */
+	static const uint8_t pkgs[][26] = {
+		{ 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x05,
+		  0x0a, 0x06 },
+		{ 0x08, '_', 'S', '5', '_', 0x12, 0x13, 0x03, 0x0b, 0x07,
+		  0x00, 0x0c, 0x03, 0x00, 0x00, 0x00, 0x0e, 1, 2, 3, 4, 5,
+		  6, 7, 8 },
+		{ 0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00,
+		  0x00, 0x00, 0x00 },
+		{ 0x08, '_', 'S', '5', '_', 0x12, 0x47, 0x00, 0x02, 0x0a,
+		  0x03, 0x0a, 0x04 },
+		{ 0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x01, 0x0b, 0x05,
+		  0x06 },
+		{ 0x08, '_', 'S', '5', '_', 0x12, 0x86, 0x00, 0x00, 0x02,
+		  0x01, 0xff },
+	};
+	static const size_t lens[] = { 12, 25, 13, 13, 11, 12 };
+	static const uint8_t prologue[] = { 0x10, 0x05, '_', 'S', 'B', '_',
+					    0x00, 0x08, '_', 'S', '4', '_',
+					    0x0a, 0x01 };
+	unsigned iter, results[3] = { 0 };
+	uint8_t buf[64];
+	size_t k;
+
+	(void)state;
+	/* Each sample is valid before it is corrupted. */
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
+		assert_int_equal(s5_random_check(pkgs[k], lens[k]), 0);
+
+	rng_seed(0x73355f6d75746174ull);
+	for (iter = 0; iter < 10000; iter++) {
+		size_t pre = rng() % 2 ? sizeof(prologue) : 0, len, at;
+		unsigned flips = 1 + (unsigned)(rng() % 3);
+		int r;
+
+		k = rng() % (sizeof(lens) / sizeof(lens[0]));
+		memcpy(buf, prologue, pre);
+		memcpy(buf + pre, pkgs[k], lens[k]);
+		len = pre + lens[k];
+		while (flips--) {
+			/* Mostly the package: op, PkgLength, count, data. */
+			if (rng() % 4)
+				at = pre + 5 + rng() % (lens[k] - 5);
+			else
+				at = rng() % len;
+			buf[at] = rng_mutate_byte(buf[at]);
+		}
+		switch (rng() % 4) {
+		case 0:		/* cut short */
+			len -= rng() % 5;
+			break;
+		case 1:		/* trailing junk */
+			at = rng() % 8;
+			while (at--)
+				buf[len++] = (uint8_t)rng();
+			break;
+		}
+		r = s5_random_check(buf, len);
+		results[r == 0 ? 0 : r == -EINVAL ? 1 : 2]++;
+	}
+	assert_true(results[0] > 1000 && results[1] > 1000 && results[2] > 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1508,6 +2201,10 @@ int main(void)
 		T(s5_name_without_package_is_einval),
 		T(s5_absent_is_enoent),
 		T(s5_skips_bad_candidate_and_finds_next),
+		T(parse_random_corruption_never_reads_out_of_bounds),
+		T(find_rsdp_in_random_corruption_never_reads_out_of_bounds),
+		T(s5_random_bytes_never_read_out_of_bounds),
+		T(s5_random_mutations_of_valid_packages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,56 @@ static void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/*
+ * xorshift64* for the random corruption tests.  Each test reseeds it, so
+ * every run on every host sees the same byte sequences and a failure
+ * reproduces by iteration number.
+ */
+static uint64_t rng_state;
+
+static void rng_seed(uint64_t seed)
+{
+	rng_state = seed;
+}
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+/* A byte a mutation writes: a bit flip, boundary values or noise. */
+static uint8_t rng_mutate_byte(uint8_t old)
+{
+	static const uint8_t edges[] = { 0x00, 0x01, 0x07, 0x08, 0x10, 0x18,
+					 0x20, 0x7f, 0x80, 0xfe, 0xff };
+
+	switch (rng() % 4) {
+	case 0:
+		return old ^ (uint8_t)(1u << (rng() % 8));
+	case 1:
+		return edges[rng() % sizeof(edges)];
+	case 2:
+		return (uint8_t)(old + 1 - (uint8_t)(rng() % 3));
+	default:
+		return (uint8_t)rng();
+	}
+}
+
+/* True if @s holds a NUL within its @cap bytes. */
+static bool nul_within(const char *s, size_t cap)
+{
+	return memchr(s, '\0', cap) != NULL;
+}
+
 /* ================= Multiboot2 ================= */
 
 #define MB_BUF		65536
@@ -620,6 +670,356 @@ static void mb2_indexed_or_short_framebuffer_ignored(void **state)
 	assert_int_equal(bi.fb.addr, 0);
 }
 
+/* ---- Multiboot2: random corruption ---- */
+
+#define MB_MAX_TAGS	64
+
+/* A valid block saved from mb.buf, with the offsets of its headers. */
+struct mb_sample {
+	uint8_t *bytes;
+	uint32_t len;
+	unsigned nr_hdrs;
+	uint32_t hdr[MB_MAX_TAGS];	/* 0 (block header), then each tag */
+};
+
+/*
+ * Padding between tags is unspecified; fill it with 0xa5 rather than
+ * zero, so a field read from padding is not a harmless zero.
+ */
+static void mb_sample_take(struct mb_sample *s)
+{
+	uint32_t off = 8, size;
+
+	s->len = mb.len;
+	s->bytes = malloc(mb.len);
+	assert_non_null(s->bytes);
+	memcpy(s->bytes, mb.buf, mb.len);
+	s->nr_hdrs = 0;
+	s->hdr[s->nr_hdrs++] = 0;
+	while (off < mb.len) {
+		assert_true(s->nr_hdrs < MB_MAX_TAGS);
+		s->hdr[s->nr_hdrs++] = off;
+		size = get32(mb.buf + off + 4);
+		memset(s->bytes + off + size, 0xa5, ((size + 7) & ~7u) - size);
+		off += (size + 7) & ~7u;
+	}
+}
+
+/*
+ * More of everything than boot_info holds: modules and memory ranges
+ * past their caps, so corruption also runs through the overflow paths.
+ */
+static void mb_build_crowded(void)
+{
+	static struct mmap_ent e[BOOT_MAX_MMAP + 4];
+	uint8_t rsdp_old[36], longmod[8 + 100];
+	char name[8];
+	unsigned i;
+
+	for (i = 0; i < BOOT_MAX_MMAP + 4; i++) {
+		e[i].base = (uint64_t)i << 21;
+		e[i].len = 0x100000 + i;
+		e[i].type = 1 + i % 7;
+	}
+	make_rsdp(rsdp_old, 0, 0x11);
+	mb_begin();
+	mb_string_tag(2, "GRUB");
+	/* A name longer than boot_module.name holds. */
+	put32(longmod, 0x800000);
+	put32(longmod + 4, 0x900000);
+	memset(longmod + 8, 'n', sizeof(longmod) - 9);
+	longmod[sizeof(longmod) - 1] = '\0';
+	mb_tag(3, longmod, sizeof(longmod));
+	for (i = 0; i < BOOT_MAX_MODULES + 2; i++) {
+		name[0] = 'm';
+		name[1] = (char)('a' + i);
+		name[2] = '\0';
+		mb_module(0x1000000 + i * 0x10000, 0x1000000 + i * 0x10000 +
+			  0x800, name);
+	}
+	mb_mmap(e, BOOT_MAX_MMAP + 4, 24);
+	mb_string_tag(1, "root=/dev/vda init=/sbin/init");
+	mb_fb(2, 0);
+	mb_tag(14, rsdp_old, 20);
+	mb_end();
+}
+
+/* Give a tag another type, so its payload is read as something else. */
+static void mb_mutate_type(uint8_t *buf, const struct mb_sample *s)
+{
+	static const uint32_t types[] = { 0, 1, 2, 3, 6, 8, 14, 15, 21, 99 };
+	uint32_t at;
+
+	if (s->nr_hdrs < 2)
+		return;
+	at = s->hdr[1 + rng() % (s->nr_hdrs - 1)];
+	put32(buf + at, types[rng() % (sizeof(types) / sizeof(types[0]))]);
+}
+
+/*
+ * Rewrite a whole size field (block total_size or a tag size) with a
+ * value near a framing edge: off by a little, exactly to the end of the
+ * block, one past it, below a header, or huge.
+ */
+static void mb_mutate_size(uint8_t *buf, const struct mb_sample *s)
+{
+	uint32_t at = s->hdr[rng() % s->nr_hdrs];
+	uint32_t field = at == 0 ? 0 : at + 4;
+	uint32_t old = get32(buf + field), v;
+
+	switch (rng() % 6) {
+	case 0:
+		v = old + 1 + (uint32_t)(rng() % 16);
+		break;
+	case 1:
+		v = old - 1 - (uint32_t)(rng() % 16);
+		break;
+	case 2:
+		v = s->len - at;
+		break;
+	case 3:
+		v = s->len - at + 1 + (uint32_t)(rng() % 8);
+		break;
+	case 4:
+		v = (uint32_t)(rng() % 9);
+		break;
+	default:
+		v = 0xffffffffu - (uint32_t)(rng() % 16);
+		break;
+	}
+	put32(buf + field, v);
+}
+
+/*
+ * The framing rule, stated independently of the parser: total_size in
+ * [8, avail]; from offset 8, tags on 8-byte boundaries, each with its
+ * 8-byte header and size (at least 8) inside total_size, until an end
+ * tag.  mb2_parse() must accept exactly the blocks that obey it.
+ */
+static bool mb_framing_ok(const uint8_t *p, uint32_t avail)
+{
+	uint32_t total = get32(p), size;
+	uint64_t off = 8;
+
+	if (total < 8 || total > avail)
+		return false;
+	while (off + 8 <= total) {
+		size = get32(p + off + 4);
+		if (size < 8 || off + size > total)
+			return false;
+		if (get32(p + off) == 0)
+			return true;
+		off += ((uint64_t)size + 7) & ~7ull;
+	}
+	return false;
+}
+
+/* Tag offsets; a block of MB_BUF bytes holds at most MB_BUF / 8 tags. */
+static uint32_t mb_tag_offs[MB_BUF / 8];
+
+/*
+ * Fill mb_tag_offs with the offsets of the tags (end tag excluded) of a
+ * block whose framing is good; returns how many.
+ */
+static unsigned mb_tags(const uint8_t *p)
+{
+	uint32_t total = get32(p);
+	uint64_t off = 8;
+	unsigned n = 0;
+
+	while (off + 8 <= total && get32(p + off) != 0) {
+		assert_true(n < MB_BUF / 8);
+		mb_tag_offs[n++] = (uint32_t)off;
+		off += ((uint64_t)get32(p + off + 4) + 7) & ~7ull;
+	}
+	return n;
+}
+
+/*
+ * The containment checks below catch a parser that reads a field past
+ * the end of its tag: such reads stay inside the buffer, where ASan
+ * cannot see them, but the value then matches no field of a whole tag.
+ */
+
+/* A memory range came from a whole entry of some memory-map tag. */
+static bool mb_mmap_entry_in_tag(const uint8_t *p,
+				 const struct boot_mem_range *r)
+{
+	unsigned i, n = mb_tags(p);
+	uint32_t size, esize, e;
+	const uint8_t *t;
+
+	for (i = 0; i < n; i++) {
+		t = p + mb_tag_offs[i];
+		size = get32(t + 4);
+		if (get32(t) != 6 || size < 16)
+			continue;
+		esize = get32(t + 8);
+		for (e = 16; esize >= 24 && size - e >= esize; e += esize)
+			if (get32(t + e) == (uint32_t)r->base &&
+			    get32(t + e + 4) == r->base >> 32 &&
+			    get32(t + e + 8) == (uint32_t)r->len &&
+			    get32(t + e + 12) == r->len >> 32)
+				return true;
+	}
+	return false;
+}
+
+/* A module came from a module tag long enough to hold start and end. */
+static bool mb_module_in_tag(const uint8_t *p, const struct boot_module *m)
+{
+	unsigned i, n = mb_tags(p);
+	const uint8_t *t;
+
+	for (i = 0; i < n; i++) {
+		t = p + mb_tag_offs[i];
+		if (get32(t) == 3 && get32(t + 4) >= 16 &&
+		    get32(t + 8) == m->start && get32(t + 12) == m->end)
+			return true;
+	}
+	return false;
+}
+
+/* RGB colour fields came from a framebuffer tag that holds them. */
+static bool mb_rgb_in_tag(const uint8_t *p, const struct boot_framebuffer *fb)
+{
+	const uint8_t want[6] = { fb->red_pos, fb->red_size, fb->green_pos,
+				  fb->green_size, fb->blue_pos,
+				  fb->blue_size };
+	unsigned i, n = mb_tags(p);
+	const uint8_t *t;
+
+	for (i = 0; i < n; i++) {
+		t = p + mb_tag_offs[i];
+		if (get32(t) == 8 && get32(t + 4) >= 38 && t[29] == 1 &&
+		    memcmp(t + 32, want, 6) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void mb_check_result(int r, const uint8_t *buf, uint32_t len)
+{
+	static const struct boot_info zero;
+	unsigned i;
+
+	assert_true(r == 0 || r == -EINVAL);
+	assert_int_equal(r == 0, mb_framing_ok(buf, len));
+	if (r) {
+		/* A rejected block leaves nothing half-parsed behind. */
+		assert_memory_equal(&bi, &zero, sizeof(bi));
+		return;
+	}
+	assert_int_equal(bi.protocol, BOOT_PROTO_MULTIBOOT2);
+	assert_int_equal(bi.info_start, MB_INFO_PHYS);
+	assert_true(bi.info_end >= bi.info_start + 8);
+	assert_true(bi.info_end <= bi.info_start + len);
+	assert_true(nul_within(bi.cmdline, sizeof(bi.cmdline)));
+	assert_true(nul_within(bi.loader_name, sizeof(bi.loader_name)));
+	if (bi.cmdline_truncated)
+		assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_MAX - 1);
+	assert_true(bi.nr_mmap <= BOOT_MAX_MMAP);
+	for (i = 0; i < bi.nr_mmap; i++) {
+		assert_true(bi.mmap[i].len != 0);
+		assert_true(bi.mmap[i].base <= UINT64_MAX - bi.mmap[i].len);
+		assert_true(bi.mmap[i].type >= BOOT_MEM_USABLE &&
+			    bi.mmap[i].type <= BOOT_MEM_BAD);
+		assert_true(mb_mmap_entry_in_tag(buf, &bi.mmap[i]));
+	}
+	assert_true(bi.nr_modules <= BOOT_MAX_MODULES);
+	for (i = 0; i < bi.nr_modules; i++) {
+		assert_true(bi.modules[i].start <= bi.modules[i].end);
+		assert_true(nul_within(bi.modules[i].name,
+				       sizeof(bi.modules[i].name)));
+		assert_true(mb_module_in_tag(buf, &bi.modules[i]));
+	}
+	assert_true(bi.rsdp_copy_len == 0 ||
+		    (bi.rsdp_copy_len >= 20 &&
+		     bi.rsdp_copy_len <= sizeof(bi.rsdp_copy)));
+	assert_true(bi.fb.type == BOOT_FB_NONE || bi.fb.type == BOOT_FB_RGB ||
+		    bi.fb.type == BOOT_FB_EGA_TEXT);
+	if (bi.fb.type == BOOT_FB_RGB)
+		assert_true(mb_rgb_in_tag(buf, &bi.fb));
+}
+
+static void mb2_random_corruption_never_reads_out_of_bounds(void **state)
+{
+	struct mb_sample samples[2];
+	unsigned iter, results[2] = { 0 }, deep = 0;
+
+	(void)state;
+	rng_seed(0x6d62325f66757a7aull);
+	mb_build_full();
+	mb_sample_take(&samples[0]);
+	mb_build_crowded();
+	mb_sample_take(&samples[1]);
+
+	for (iter = 0; iter < 10000; iter++) {
+		/* The crowded block one time in four. */
+		const struct mb_sample *s = &samples[rng() % 4 == 0 ? 1 : 0];
+		unsigned flips = 1 + (unsigned)(rng() % 4);
+		uint8_t *buf = malloc(s->len);
+		uint32_t pos, avail;
+		int r;
+
+		assert_non_null(buf);
+		memcpy(buf, s->bytes, s->len);
+		while (flips--) {
+			switch (rng() % 8) {
+			case 0:
+				mb_mutate_size(buf, s);
+				continue;
+			case 1:
+				mb_mutate_type(buf, s);
+				continue;
+			case 2:
+			case 3:
+				/*
+				 * A byte of some header (type, size) or of
+				 * the fields right after it (entry_size,
+				 * mod_start, framebuffer address).
+				 */
+				pos = s->hdr[rng() % s->nr_hdrs] +
+				      (uint32_t)(rng() % 16);
+				if (pos >= s->len)
+					pos = s->len - 1 -
+					      (uint32_t)(rng() % 8);
+				break;
+			default:
+				pos = (uint32_t)(rng() % s->len);
+				break;
+			}
+			buf[pos] = rng_mutate_byte(buf[pos]);
+		}
+		/*
+		 * Exactly @avail bytes: ASan sees any read past them.  Now
+		 * and then the caller vouches for no more than the block
+		 * claims, so a read past total_size leaves the buffer too.
+		 */
+		avail = s->len;
+		if (rng() % 4 == 0 && get32(buf) >= 8 && get32(buf) < s->len) {
+			uint8_t *cut = malloc(get32(buf));
+
+			assert_non_null(cut);
+			avail = get32(buf);
+			memcpy(cut, buf, avail);
+			free(buf);
+			buf = cut;
+		}
+		r = mb2_parse(buf, MB_INFO_PHYS, avail, &bi);
+		mb_check_result(r, buf, avail);
+		results[r == 0 ? 0 : 1]++;
+		if (r == 0 && bi.nr_modules && bi.nr_mmap)
+			deep++;
+		free(buf);
+	}
+	/* Both outcomes, and many blocks decoded deep into their tags. */
+	assert_true(results[0] > 1000 && results[1] > 1000);
+	assert_true(deep > 1000);
+	free(samples[0].bytes);
+	free(samples[1].bytes);
+}
+
 /* ================= PVH ================= */
 
 #define PVH_MEM		0x20000
@@ -893,6 +1293,273 @@ static void pvh_unterminated_module_name_is_cut(void **state)
 	assert_int_equal(strlen(bi.modules[0].name), BOOT_MODNAME_MAX - 1);
 }
 
+/* ---- PVH: random corruption ---- */
+
+/*
+ * Layout for the corruption test.  Each object sits in a region of its
+ * own and the mapper refuses any request that is not wholly inside one
+ * region, so a parser that trusts a corrupted count or pointer gets NULL
+ * rather than neighbouring bytes; each mapping is still a fresh heap copy
+ * of exactly the requested length.  The command line and one module name
+ * end exactly at the end of their page, so reading them takes the
+ * shrunken-window retry in the parser.
+ */
+#define RND_SI_PHYS		0x1000
+#define RND_SI_LEN		56
+#define RND_CMD_PAGE		0x2000
+#define RND_MODLIST_PHYS	0x5000
+#define RND_NR_MODS		3	/* listed; the region holds more */
+#define RND_MODLIST_CAP		(BOOT_MAX_MODULES + 2)
+#define RND_NAME_PAGE		0x6000
+#define RND_MEMMAP_PHYS		0x8000
+#define RND_NR_MEM		8
+#define RND_MEMMAP_CAP		(BOOT_MAX_MMAP + 2)
+
+static const char rnd_cmdline[] = "console=ttyS0 root=/dev/vda quiet";
+static const char rnd_name0[] = "initrd";
+static const char rnd_name1[] = "vmlinux.debug";
+#define RND_CMD_PHYS	(RND_CMD_PAGE + 0x1000 - sizeof(rnd_cmdline))
+#define RND_NAME0_PHYS	(RND_NAME_PAGE + 0x1000 - sizeof(rnd_name0))
+#define RND_NAME1_PHYS	(RND_NAME_PAGE + 0x100)
+
+static const struct {
+	uint64_t start, len;
+} rnd_regions[] = {
+	{ RND_SI_PHYS, RND_SI_LEN },
+	{ RND_CMD_PAGE, 0x1000 },
+	{ RND_MODLIST_PHYS, RND_MODLIST_CAP * 32 },
+	{ RND_NAME_PAGE, 0x1000 },
+	{ RND_MEMMAP_PHYS, RND_MEMMAP_CAP * 24 },
+};
+
+static unsigned rnd_map_calls;
+
+static bool rnd_mappable(uint64_t phys, uint64_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rnd_regions) / sizeof(rnd_regions[0]); i++) {
+		uint64_t s = rnd_regions[i].start, l = rnd_regions[i].len;
+
+		if (phys >= s && phys - s <= l && len <= l - (phys - s))
+			return true;
+	}
+	return false;
+}
+
+static const void *pvh_region_map(void *ctx, uint64_t phys, uint64_t len)
+{
+	(void)ctx;
+	rnd_map_calls++;
+	if (len > max_map_len)
+		max_map_len = len;
+	if (len == 0 || !rnd_mappable(phys, len))
+		return NULL;
+	free(last_map);
+	last_map = malloc(len);
+	assert_non_null(last_map);
+	memcpy(last_map, pmem + phys, len);
+	return last_map;
+}
+
+static const struct boot_mapper pvh_region_mapper = {
+	.map = pvh_region_map,
+	.ctx = NULL,
+};
+
+static void pvh_build_random_base(void)
+{
+	uint8_t *si = pmem + RND_SI_PHYS;
+	uint8_t *e;
+	unsigned i;
+
+	put32(si, 0x336ec578);
+	put32(si + 4, 1);
+	put32(si + 8, 0);
+	put32(si + 12, RND_NR_MODS);
+	put64(si + 16, RND_MODLIST_PHYS);
+	put64(si + 24, RND_CMD_PHYS);
+	put64(si + 32, 0xf5a40);
+	put64(si + 40, RND_MEMMAP_PHYS);
+	put32(si + 48, RND_NR_MEM);
+	put32(si + 52, 0);
+	memcpy(pmem + RND_CMD_PHYS, rnd_cmdline, sizeof(rnd_cmdline));
+	memcpy(pmem + RND_NAME0_PHYS, rnd_name0, sizeof(rnd_name0));
+	memcpy(pmem + RND_NAME1_PHYS, rnd_name1, sizeof(rnd_name1));
+	/* Entries past the listed counts: a corrupted count finds them. */
+	for (i = 0; i < RND_MODLIST_CAP; i++) {
+		e = pmem + RND_MODLIST_PHYS + i * 32;
+		put64(e, 0x7000000 + i * 0x400000);
+		put64(e + 8, 0x80000 + i);
+		put64(e + 16, i == 0 ? RND_NAME0_PHYS :
+			      i == 1 ? RND_NAME1_PHYS : 0);
+		put64(e + 24, 0);
+	}
+	for (i = 0; i < RND_MEMMAP_CAP; i++) {
+		e = pmem + RND_MEMMAP_PHYS + i * 24;
+		put64(e, (uint64_t)i << 24);
+		put64(e + 8, 0x9fc00 + i * 0x1000);
+		put32(e + 16, 1 + i % 6);
+		put32(e + 20, 0);
+	}
+}
+
+/* An address a corrupted pointer might hold: mostly near an edge. */
+static uint64_t pvh_random_addr(void)
+{
+	size_t r = rng() % (sizeof(rnd_regions) / sizeof(rnd_regions[0]));
+	uint64_t end = rnd_regions[r].start + rnd_regions[r].len;
+
+	switch (rng() % 5) {
+	case 0:
+		return rnd_regions[r].start + rng() % 8;
+	case 1:
+		return end - rng() % 72;
+	case 2:
+		return 0;
+	case 3:
+		return rng() % 2 ? rng() : UINT64_MAX - rng() % 64;
+	default:
+		return rng() % 2 ? RND_CMD_PHYS : RND_NAME0_PHYS;
+	}
+}
+
+static void pvh_mutate(void)
+{
+	static const uint32_t si_ptrs[] = { 16, 24, 40 };
+	uint8_t *si = pmem + RND_SI_PHYS;
+	uint64_t at;
+
+	switch (rng() % 8) {
+	case 0:
+		if (rng() % 3)
+			put64(si + si_ptrs[rng() % 3], pvh_random_addr());
+		else
+			put64(pmem + RND_MODLIST_PHYS + 32 * (rng() % 3) +
+				      16, pvh_random_addr());
+		return;
+	case 1:
+		put32(si + (rng() % 2 ? 12 : 48),
+		      rng() % 4 ? (uint32_t)(rng() % (BOOT_MAX_MMAP + 4)) :
+				  0xffffffffu - (uint32_t)(rng() % 4));
+		return;
+	case 2:
+	case 3:
+		at = RND_SI_PHYS + rng() % RND_SI_LEN;
+		break;
+	case 4:
+		at = RND_MODLIST_PHYS + rng() % (RND_NR_MODS * 32);
+		break;
+	case 5:
+		at = RND_MEMMAP_PHYS + rng() % (RND_NR_MEM * 24);
+		break;
+	case 6:
+		at = RND_CMD_PHYS + rng() % sizeof(rnd_cmdline);
+		break;
+	default:
+		at = rng() % 2 ? RND_NAME0_PHYS + rng() % sizeof(rnd_name0) :
+				 RND_NAME1_PHYS + rng() % sizeof(rnd_name1);
+		break;
+	}
+	pmem[at] = rng_mutate_byte(pmem[at]);
+}
+
+/* What pvh_parse() must say about the start info at @phys. */
+static int pvh_expected_result(uint64_t phys)
+{
+	if (phys == 0 || !rnd_mappable(phys, 40))
+		return -EFAULT;
+	return get32(pmem + phys) == 0x336ec578 ? 0 : -EINVAL;
+}
+
+static void pvh_check_result(int r, uint64_t phys)
+{
+	static const struct boot_info zero;
+	const uint8_t *si = pmem + phys;
+	uint32_t nr_mods, nr_mem;
+	unsigned i;
+
+	assert_int_equal(r, pvh_expected_result(phys));
+	if (r) {
+		assert_memory_equal(&bi, &zero, sizeof(bi));
+		return;
+	}
+	nr_mods = get32(si + 12);
+	nr_mem = get32(si + 48);
+	assert_int_equal(bi.protocol, BOOT_PROTO_PVH);
+	assert_int_equal(bi.info_start, phys);
+	if (get32(si + 4) >= 1 && rnd_mappable(phys, 56))
+		assert_int_equal(bi.info_end, phys + 56);
+	else
+		assert_int_equal(bi.info_end, phys + 40);
+	assert_int_equal(bi.rsdp_phys, get32(si + 32) |
+				       (uint64_t)get32(si + 36) << 32);
+	assert_true(nul_within(bi.cmdline, sizeof(bi.cmdline)));
+	/* Cut short at the window (cap or page end), never empty. */
+	if (bi.cmdline_truncated)
+		assert_true(strlen(bi.cmdline) > 0);
+	assert_true(bi.nr_modules <= BOOT_MAX_MODULES);
+	assert_true(bi.nr_modules <= nr_mods);
+	for (i = 0; i < bi.nr_modules; i++) {
+		assert_true(bi.modules[i].start != 0);
+		assert_true(bi.modules[i].start <= bi.modules[i].end);
+		assert_true(nul_within(bi.modules[i].name,
+				       sizeof(bi.modules[i].name)));
+	}
+	assert_true(bi.nr_mmap <= BOOT_MAX_MMAP);
+	if (get32(si + 4) == 0)
+		assert_int_equal(bi.nr_mmap, 0);
+	else
+		assert_true(bi.nr_mmap <= nr_mem);
+	for (i = 0; i < bi.nr_mmap; i++) {
+		assert_true(bi.mmap[i].len != 0);
+		assert_true(bi.mmap[i].base <= UINT64_MAX - bi.mmap[i].len);
+	}
+}
+
+static void pvh_random_corruption_never_reads_out_of_bounds(void **state)
+{
+	static uint8_t base[PVH_MEM];
+	unsigned iter, results[3] = { 0 }, deep = 0, capped = 0;
+	size_t i;
+
+	(void)state;
+	rng_seed(0x7076685f66757a7aull);
+	pvh_build_random_base();
+	memcpy(base, pmem, sizeof(base));
+
+	for (iter = 0; iter < 10000; iter++) {
+		unsigned flips = 1 + (unsigned)(rng() % 4);
+		uint64_t phys = RND_SI_PHYS;
+		int r;
+
+		for (i = 0; i < sizeof(rnd_regions) / sizeof(rnd_regions[0]);
+		     i++)
+			memcpy(pmem + rnd_regions[i].start,
+			       base + rnd_regions[i].start,
+			       rnd_regions[i].len);
+		while (flips--)
+			pvh_mutate();
+		/* Now and then the start info pointer itself is off. */
+		if (rng() % 64 == 0)
+			phys = RND_SI_PHYS - 8 + rng() % 32;
+		rnd_map_calls = 0;
+		r = pvh_parse(&pvh_region_mapper, phys, &bi);
+		pvh_check_result(r, phys);
+		/* Bounded work: caps hold whatever the counts say. */
+		assert_true(rnd_map_calls <= 2 + 2 + 3 * BOOT_MAX_MODULES + 1);
+		results[r == 0 ? 0 : r == -EINVAL ? 1 : 2]++;
+		if (r == 0 && bi.nr_modules && bi.nr_mmap && bi.cmdline[0])
+			deep++;
+		if (bi.nr_modules == BOOT_MAX_MODULES ||
+		    bi.nr_mmap == BOOT_MAX_MMAP)
+			capped++;
+	}
+	assert_true(max_map_len <= BOOT_MAX_MMAP * 24);
+	assert_true(results[0] > 1000 && results[1] > 0 && results[2] > 0);
+	assert_true(deep > 1000 && capped > 100);
+}
+
 #define MB(fn) cmocka_unit_test(fn)
 #define PVH(fn) cmocka_unit_test_setup_teardown(fn, pvh_setup, pvh_teardown)
 
@@ -926,6 +1593,7 @@ int main(void)
 		MB(mb2_short_rsdp_tag_is_skipped),
 		MB(mb2_ega_text_framebuffer),
 		MB(mb2_indexed_or_short_framebuffer_ignored),
+		MB(mb2_random_corruption_never_reads_out_of_bounds),
 		PVH(pvh_parses_v1_with_modules_and_memmap),
 		PVH(pvh_rejects_bad_magic),
 		PVH(pvh_unmappable_start_info_is_efault),
@@ -937,6 +1605,7 @@ int main(void)
 		PVH(pvh_caps_modules_and_memmap),
 		PVH(pvh_skips_bad_modules_and_ranges),
 		PVH(pvh_unterminated_module_name_is_cut),
+		PVH(pvh_random_corruption_never_reads_out_of_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
