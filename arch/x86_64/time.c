@@ -42,6 +42,7 @@ extern uint64_t boot_entry_tsc;
 static enum clock_source source;
 static volatile uint64_t *hpet_mmio;
 static uint64_t hpet_period_fs;		/* femtoseconds per HPET tick */
+static uint64_t hpet_counter_mask;	/* 32- or 64-bit main counter */
 static uint64_t hpet_at_init;
 static uint64_t ns_at_init;		/* clock value when clock_init ended */
 static uint64_t tsc_khz;
@@ -81,7 +82,8 @@ static void hpet_wait_ns(uint64_t ns)
 	uint64_t ticks = ns * 1000000ull / hpet_period_fs;
 	uint64_t start = hpet_read();
 
-	while (hpet_read() - start < ticks)
+	/* The mask makes a 32-bit counter's wrap-around harmless. */
+	while (((hpet_read() - start) & hpet_counter_mask) < ticks)
 		cpu_relax();
 }
 
@@ -122,6 +124,7 @@ static bool hpet_setup(const struct acpi_info *acpi)
 		return false;
 	}
 	hpet_mmio[HPET_CONFIG / 8] |= HPET_CONFIG_ENABLE;
+	hpet_counter_mask = (caps & HPET_CAP_64BIT) ? ~0ull : 0xffffffffull;
 	if (!(caps & HPET_CAP_64BIT))
 		pr_info("hpet: 32-bit counter: used for calibration only");
 	return true;
