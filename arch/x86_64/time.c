@@ -101,8 +101,15 @@ static void pit_wait_ns(uint64_t ns)
 	outb(PIT_CH2_DATA, count & 0xff);
 	outb(PIT_CH2_DATA, count >> 8);
 	outb(PIT_GATE_PORT, (gate & ~0x02) | 0x01);	/* gate high: count */
-	while (!(inb(PIT_GATE_PORT) & 0x20))
+	/* Bounded: a machine without a working PIT must still boot. */
+	for (long spins = 0; !(inb(PIT_GATE_PORT) & 0x20); spins++) {
+		if (spins > 100000000) {
+			pr_warn("pit: channel 2 never finished counting; "
+				"timer calibration is a guess");
+			break;
+		}
 		cpu_relax();
+	}
 	outb(PIT_GATE_PORT, gate);
 }
 
