@@ -8,6 +8,7 @@
 #include "arch/arch.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/rtc/rtc.h"
+#include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -74,6 +75,26 @@ static void cmd_date(const char *args)
 	pr_notice("monitor: %s", buf);
 }
 
+/* Print the whole log ring, hidden levels included, straight to ttyS0. */
+static void cmd_dmesg(const char *args)
+{
+	char text[256], line[300];
+	uint64_t seq = 0, next, ts;
+	size_t len;
+	int level, n;
+
+	(void)args;
+	while ((len = log_read_record(seq, &level, &ts, text, sizeof(text),
+				      &next)) > 0 || next != seq) {
+		n = ksnprintf(line, sizeof(line), "[%5llu.%06llu] <%d> %.*s\n",
+			      (unsigned long long)(ts / 1000000000ull),
+			      (unsigned long long)(ts / 1000ull % 1000000ull),
+			      level, (int)len, text);
+		serial_write(line, (size_t)MIN(n, (int)sizeof(line) - 1));
+		seq = next;
+	}
+}
+
 static void cmd_poweroff(const char *args)
 {
 	(void)args;
@@ -93,6 +114,7 @@ static const struct command commands[] = {
 	{ "cpus", cmd_cpus, "online CPUs and their interrupt counts" },
 	{ "uptime", cmd_uptime, "time since the kernel started" },
 	{ "date", cmd_date, "wall-clock time" },
+	{ "dmesg", cmd_dmesg, "the kernel log ring, every level" },
 	{ "poweroff", cmd_poweroff, "ACPI power-off" },
 	{ "reboot", cmd_reboot, "reset the machine" },
 };

@@ -42,6 +42,7 @@
 #define ICR_PENDING		(1u << 12)
 #define ICR_ALL_BUT_SELF	(3u << 18)
 #define TIMER_DIV_16		0x3
+#define LAPIC_MIN_TICK_COUNT	1000
 
 #define IOAPIC_REGSEL		0x00
 #define IOAPIC_WINDOW		0x10
@@ -166,8 +167,13 @@ void lapic_timer_calibrate(uint32_t hz, void (*wait_ns)(uint64_t ns),
 	lapic_write(LAPIC_TIMER_INIT, 0);
 	lapic_timer_count = (uint32_t)((uint64_t)elapsed * 1000000000ull /
 				       ns / hz);
-	if (lapic_timer_count == 0)
-		lapic_timer_count = 1;
+	if (lapic_timer_count < LAPIC_MIN_TICK_COUNT) {
+		/* A timer that hardly counted would fire without pause. */
+		pr_warn("lapic: timer counted only %u in %llu ns; using %u per "
+			"tick", elapsed, (unsigned long long)ns,
+			LAPIC_MIN_TICK_COUNT);
+		lapic_timer_count = LAPIC_MIN_TICK_COUNT;
+	}
 	pr_info("lapic: timer runs at %llu kHz (bus/16), %u counts per tick",
 		(unsigned long long)elapsed * 1000000ull / ns,
 		lapic_timer_count);

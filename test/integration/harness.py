@@ -55,6 +55,9 @@ MONITOR_MEM_RE = re.compile(
     r"^monitor: (?P<usable>\d+) KiB usable, (?P<free>\d+) KiB free")
 POWEROFF_RE = re.compile(r"^acpi: powering off")
 REBOOT_RE = re.compile(r"^acpi: rebooting")
+MEMORY_MAP_RE = re.compile(r"^memory map: ")
+# monitor `dmesg`: the ring's records as "[ts] <level> text".
+DMESG_MEMORY_MAP_RE = re.compile(r"^<(?P<level>\d)> memory map: [0-9a-f]{16}-")
 
 EXCEPTION_RE = re.compile(
     r"^EXCEPTION: (?P<name>.+) in kernel mode on CPU (?P<cpu>\d+)")

@@ -535,3 +535,18 @@ def reboot_resets_the_machine(t):
     status = vm.wait_exit(EXIT_TIMEOUT)
     expect(status == 0, "QEMU exit status %s after reboot, expected 0",
            status)
+
+
+@case
+def dmesg_shows_log_lines_the_console_level_hid(t):
+    vm = t.vm(machine="pc", smp=1)        # loglevel=6: debug lines hidden
+    boot_to_ready(vm, "PVH", 1, DIRECT_TIMEOUT)
+    hidden = vm.find_all(harness.MEMORY_MAP_RE)
+    expect(not hidden, "debug lines shown at loglevel=6: %s",
+           [line.msg for line in hidden])
+    monitor_command(vm, "dmesg")
+    line = vm.wait_for(harness.DMESG_MEMORY_MAP_RE, DIRECT_TIMEOUT,
+                       "a '<7> memory map:' line from dmesg")
+    expect(line.m.group("level") == "7", "memory map logged at level %s",
+           line.m.group("level"))
+    poweroff(vm)
