@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "test/unit/test_rng.h"
+
 #include "drivers/acpi/acpi_tables.h"
 #include "kernel/errno.h"
 
@@ -1434,41 +1436,13 @@ static void s5_skips_bad_candidate_and_finds_next(void **state)
 
 /* ---- random corruption ---- */
 
-/*
- * xorshift64* for the corruption tests, reseeded by each test so every
- * run on every host sees the same inputs.
- */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed)
-{
-	rng_state = seed;
-}
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-/* A byte a mutation writes: a bit flip, boundary values or noise. */
-static uint8_t rng_mutate_byte(uint8_t old)
-{
-	static const uint8_t edges[] = { 0x00, 0x01, 0x02, 0x08, 0x0c, 0x10,
+/* Boundary values worth writing into this format's fields. */
+static const uint8_t mutation_edges[] = { 0x00, 0x01, 0x02, 0x08, 0x0c, 0x10,
 					 0x24, 0x40, 0x7f, 0x80, 0xff };
 
-	switch (rng() % 4) {
-	case 0:
-		return old ^ (uint8_t)(1u << (rng() % 8));
-	case 1:
-		return edges[rng() % sizeof(edges)];
-	case 2:
-		return (uint8_t)(old + 1 - (uint8_t)(rng() % 3));
-	default:
-		return (uint8_t)rng();
-	}
+static uint8_t mutate_byte(uint8_t old)
+{
+	return rng_mutate_byte(old, mutation_edges, sizeof(mutation_edges));
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -1828,7 +1802,7 @@ static void parse_random_corruption_never_reads_out_of_bounds(void **state)
 			case 6:
 				at = rt[t].phys +
 				     rt[t].hot[rng() % rt[t].nr_hot];
-				mem[at] = rng_mutate_byte(mem[at]);
+				mem[at] = mutate_byte(mem[at]);
 				break;
 			case 7:
 				rt_mutate_madt_tail(set);
@@ -1836,7 +1810,7 @@ static void parse_random_corruption_never_reads_out_of_bounds(void **state)
 				break;
 			default:
 				at = rt[t].phys + rng() % rt[t].len;
-				mem[at] = rng_mutate_byte(mem[at]);
+				mem[at] = mutate_byte(mem[at]);
 				break;
 			}
 			touched |= 1u << t;
@@ -1956,7 +1930,7 @@ static void find_rsdp_in_random_corruption_never_reads_out_of_bounds(
 		}
 		flips = (unsigned)(rng() % 3);
 		while (flips-- && len)
-			a[rng() % len] = rng_mutate_byte(a[rng() % len]);
+			a[rng() % len] = mutate_byte(a[rng() % len]);
 
 		first = len;
 		for (off = (16 - (phys & 15)) & 15; len >= 20 && off < len;
@@ -2107,7 +2081,7 @@ static void s5_random_mutations_of_valid_packages(void **state)
 				at = pre + 5 + rng() % (lens[k] - 5);
 			else
 				at = rng() % len;
-			buf[at] = rng_mutate_byte(buf[at]);
+			buf[at] = mutate_byte(buf[at]);
 		}
 		switch (rng() % 4) {
 		case 0:		/* cut short */

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "test/unit/test_rng.h"
+
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
 
@@ -43,42 +45,13 @@ static uint32_t get32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-/*
- * xorshift64* for the random corruption tests.  Each test reseeds it, so
- * every run on every host sees the same byte sequences and a failure
- * reproduces by iteration number.
- */
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t seed)
-{
-	rng_state = seed;
-}
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-/* A byte a mutation writes: a bit flip, boundary values or noise. */
-static uint8_t rng_mutate_byte(uint8_t old)
-{
-	static const uint8_t edges[] = { 0x00, 0x01, 0x07, 0x08, 0x10, 0x18,
+/* Boundary values worth writing into this format's fields. */
+static const uint8_t mutation_edges[] = { 0x00, 0x01, 0x07, 0x08, 0x10, 0x18,
 					 0x20, 0x7f, 0x80, 0xfe, 0xff };
 
-	switch (rng() % 4) {
-	case 0:
-		return old ^ (uint8_t)(1u << (rng() % 8));
-	case 1:
-		return edges[rng() % sizeof(edges)];
-	case 2:
-		return (uint8_t)(old + 1 - (uint8_t)(rng() % 3));
-	default:
-		return (uint8_t)rng();
-	}
+static uint8_t mutate_byte(uint8_t old)
+{
+	return rng_mutate_byte(old, mutation_edges, sizeof(mutation_edges));
 }
 
 /* True if @s holds a NUL within its @cap bytes. */
@@ -989,7 +962,7 @@ static void mb2_random_corruption_never_reads_out_of_bounds(void **state)
 				pos = (uint32_t)(rng() % s->len);
 				break;
 			}
-			buf[pos] = rng_mutate_byte(buf[pos]);
+			buf[pos] = mutate_byte(buf[pos]);
 		}
 		/*
 		 * Exactly @avail bytes: ASan sees any read past them.  Now
@@ -1461,7 +1434,7 @@ static void pvh_mutate(void)
 				 RND_NAME1_PHYS + rng() % sizeof(rnd_name1);
 		break;
 	}
-	pmem[at] = rng_mutate_byte(pmem[at]);
+	pmem[at] = mutate_byte(pmem[at]);
 }
 
 /* What pvh_parse() must say about the start info at @phys. */

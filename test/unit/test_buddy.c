@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test/unit/test_rng.h"
+
 #include "mm/buddy.h"
 
 #define NPAGES(order) ((uint64_t)1 << (order))
@@ -42,20 +44,6 @@ static void zone_delete(struct zone_fixture *f)
 static pfn_t pfn_of(struct zone_fixture *f, struct page *p)
 {
 	return buddy_page_to_pfn(&f->z, p);
-}
-
-/* Deterministic xorshift64 so every run sees the same sequence. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	rng_state = x;
-	return x;
 }
 
 static void buddy_init_marks_every_page_reserved(void **state)
@@ -156,9 +144,9 @@ static void buddy_single_pages_freed_in_random_order_merge_fully(void **state)
 		assert_non_null(live[i]);
 	}
 	assert_int_equal(f->z.free_pages, 0);
-	rng_state = 0x1234567;
+	rng_seed(0x1234567);
 	for (i = n - 1; i > 0; i--) {
-		uint64_t j = rng_next() % (i + 1);
+		uint64_t j = rng() % (i + 1);
 		struct page *t = live[i];
 
 		live[i] = live[j];
@@ -364,21 +352,21 @@ static void buddy_random_stress_keeps_invariants(void **state)
 	buddy_free_range(&f->z, base + hole_hi, n - hole_hi);
 	initial_free = f->z.free_pages;
 	memcpy(initial_nr_free, f->z.nr_free, sizeof(initial_nr_free));
-	rng_state = 0x9e3779b97f4a7c15ull;
+	rng_seed(0x9e3779b97f4a7c15ull);
 
 	for (step = 0; step < STEPS; step++) {
 		bool do_alloc = nlive == 0 ||
-				(nlive < MAX_LIVE && rng_next() % 100 < 55);
+				(nlive < MAX_LIVE && rng() % 100 < 55);
 
 		if (do_alloc) {
 			struct page *p;
 			uint64_t idx;
 
 			/* Mostly small orders, now and then any order. */
-			if (rng_next() % 4 == 0)
-				order = rng_next() % (MAX_ORDER + 1);
+			if (rng() % 4 == 0)
+				order = rng() % (MAX_ORDER + 1);
 			else
-				order = rng_next() % 4;
+				order = rng() % 4;
 			p = buddy_alloc(&f->z, order);
 			if (!p) {
 				unsigned k;
@@ -403,7 +391,7 @@ static void buddy_random_stress_keeps_invariants(void **state)
 			live_pages += NPAGES(order);
 			nalloc++;
 		} else {
-			unsigned j = rng_next() % nlive;
+			unsigned j = rng() % nlive;
 			uint64_t idx = pfn_of(f, live[j]) - base;
 
 			for (i = idx; i < idx + NPAGES(live_order[j]); i++)

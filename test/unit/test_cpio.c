@@ -17,6 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test/unit/test_rng.h"
+
 #include "fs/cpio.h"
 #include "kernel/errno.h"
 
@@ -653,17 +655,6 @@ static void cpio_errors_are_sticky(void **state)
  * walk it.  Anything may come back but a crash or an out-of-bounds read;
  * every byte of every returned name and data is touched so ASan sees it.
  */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*: fixed seed, the same on every host. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
 static void check_entry_bounds(const uint8_t *buf, size_t len,
 			       const struct cpio_entry *e)
 {

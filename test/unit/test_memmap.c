@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "mm/memmap.h"
+#include "test/unit/test_rng.h"
 
 #define KiB 1024ull
 #define MiB (1024ull * KiB)
@@ -161,14 +162,9 @@ static void memmap_subtract_handles_overlapping_reservations(void **state)
 
 #define MODEL_PAGES 512		/* a 2 MiB world */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
 static uint64_t rnd(uint64_t n)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state % n;
+	return rng() % n;
 }
 
 static void model_mark(bool *pages, uint64_t start, uint64_t end, bool v)

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test/unit/test_rng.h"
+
 #include "kernel/errno.h"
 #include "mm/page.h"
 #include "mm/slab.h"
@@ -58,20 +60,6 @@ static void fixture_init(struct fixture *f)
 	f->ops.get_page = host_get_page;
 	f->ops.put_page = host_put_page;
 	f->ops.ctx = &f->src;
-}
-
-/* Deterministic xorshift64 so every run sees the same sequence. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	rng_state = x;
-	return x;
 }
 
 static void fill(void *obj, size_t size, uint8_t tag)
@@ -470,14 +458,14 @@ static void slab_random_stress_keeps_objects_intact(void **state)
 	for (k = 0; k < NCACHES; k++)
 		assert_int_equal(slab_cache_init(&c[k], "s", sizes[k],
 						 aligns[k], &f.ops), 0);
-	rng_state = 0x2545f4914f6cdd1dull;
+	rng_seed(0x2545f4914f6cdd1dull);
 
 	for (step = 0; step < STEPS; step++) {
-		unsigned r = rng_next() % 100;
+		unsigned r = rng() % 100;
 
 		/* Now and then let the page source run dry for a step. */
 		f.src.pages_left = r < 3 ? 0 : -1;
-		k = rng_next() % NCACHES;
+		k = rng() % NCACHES;
 		if (nlive < MAX_LIVE && (nlive == 0 || r < 52)) {
 			void *obj = slab_alloc(&c[k]);
 
@@ -490,13 +478,13 @@ static void slab_random_stress_keeps_objects_intact(void **state)
 				assert_ptr_equal(slab_owner(obj), &c[k]);
 				live[nlive].obj = obj;
 				live[nlive].cache = k;
-				live[nlive].tag = (uint8_t)rng_next();
+				live[nlive].tag = (uint8_t)rng();
 				fill(obj, sizes[k], live[nlive].tag);
 				nlive++;
 				nalloc++;
 			}
 		} else {
-			unsigned j = rng_next() % nlive;
+			unsigned j = rng() % nlive;
 
 			k = live[j].cache;
 			assert_filled(live[j].obj, sizes[k], live[j].tag);
