@@ -1438,7 +1438,7 @@ static void s5_skips_bad_candidate_and_finds_next(void **state)
 
 /* Boundary values worth writing into this format's fields. */
 static const uint8_t mutation_edges[] = { 0x00, 0x01, 0x02, 0x08, 0x0c, 0x10,
-					 0x24, 0x40, 0x7f, 0x80, 0xff };
+						  0x24, 0x40, 0x7f, 0x80, 0xff };
 
 static uint8_t mutate_byte(uint8_t old)
 {

@@ -47,7 +47,7 @@ static uint32_t get32(const uint8_t *p)
 
 /* Boundary values worth writing into this format's fields. */
 static const uint8_t mutation_edges[] = { 0x00, 0x01, 0x07, 0x08, 0x10, 0x18,
-					 0x20, 0x7f, 0x80, 0xfe, 0xff };
+						  0x20, 0x7f, 0x80, 0xfe, 0xff };
 
 static uint8_t mutate_byte(uint8_t old)
 {
