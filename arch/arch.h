@@ -44,4 +44,8 @@ uint32_t arch_tick_hz(void);
 
 /* arch/x86_64/platform.c: interrupts, clocks, other CPUs; returns CPUs online */
 struct acpi_info;
-unsigned arch_init_platform(const struct acpi_info *acpi);
+struct platform_options {
+	const char *clocksource;	/* "tsc", "hpet" or NULL: best there is */
+};
+unsigned arch_init_platform(const struct acpi_info *acpi,
+			    const struct platform_options *opts);

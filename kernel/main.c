@@ -158,6 +158,7 @@ static void report_ready(void)
 
 void kmain(struct boot_info *bi)
 {
+	struct platform_options platform_opts;
 	const char *fault;
 	bool have_acpi;
 	unsigned cpus;
@@ -167,7 +168,8 @@ void kmain(struct boot_info *bi)
 	memory_init(bi);
 	have_acpi = acpi_init(bi) == 0;
 	screen_console_init(bi, have_acpi);
-	cpus = arch_init_platform(acpi_get());
+	platform_opts.clocksource = kernel_param("clocksource");
+	cpus = arch_init_platform(acpi_get(), &platform_opts);
 	pr_info("smp: %u of %u CPUs online", cpus, cpus_listed(have_acpi));
 	rtc_init(have_acpi ? acpi_get()->century : 0);
 	initramfs_init(bi);

@@ -14,7 +14,7 @@
 
 void serial_irq(void);
 void serial_enable_rx_irq(void);
-void clock_init(const struct acpi_info *acpi);
+void clock_init(const struct acpi_info *acpi, const char *clocksource);
 unsigned smp_start_aps(const struct acpi_info *acpi);
 
 static void serial_irq_handler(unsigned vector)
@@ -39,7 +39,8 @@ static void guard_boot_cpu_ist_stacks(void)
 }
 
 /* Returns the number of CPUs online. */
-unsigned arch_init_platform(const struct acpi_info *acpi)
+unsigned arch_init_platform(const struct acpi_info *acpi,
+			    const struct platform_options *opts)
 {
 	unsigned online;
 
@@ -49,7 +50,7 @@ unsigned arch_init_platform(const struct acpi_info *acpi)
 		       "the serial console is polled");
 		return 1;
 	}
-	clock_init(acpi);
+	clock_init(acpi, opts->clocksource);
 	irq_set_handler(VEC_IRQ_BASE + ISA_IRQ_COM1, serial_irq_handler);
 	ioapic_route_isa_irq(ISA_IRQ_COM1, VEC_IRQ_BASE + ISA_IRQ_COM1,
 			     lapic_id());

@@ -3,7 +3,9 @@
  *
  * Clock source, best first: the TSC when CPUID says it is invariant (it
  * then ticks at a constant rate in every power state), else the HPET main
- * counter, else the TSC anyway (with a warning).  Time 0 is the kernel's
+ * counter, else the TSC anyway (with a warning).  `clocksource=tsc` or
+ * `clocksource=hpet` on the command line overrides the choice, as on
+ * Linux.  Time 0 is the kernel's
  * entry (boot_entry_tsc); the clock reads 0 until clock_init() has
  * measured the TSC, and continues from the right value afterwards.
  *
@@ -18,6 +20,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/arch.h"
+#include "kernel/lib/string.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "mm/mm.h"
@@ -144,10 +147,31 @@ static void timer_tick(unsigned vector)
 }
 
 /*
- * Pick the clock source, measure the TSC and the LAPIC timer, and start
- * the boot CPU's tick.  Needs the LAPIC (apic_init()) and the ACPI tables.
+ * Measure the TSC and the LAPIC timer, pick the clock source (@clocksource
+ * names one, or NULL), and start the boot CPU's tick.  Needs the LAPIC
+ * (apic_init()) and the ACPI tables.
  */
-void clock_init(const struct acpi_info *acpi)
+static enum clock_source choose_source(bool hpet64, const char *wanted)
+{
+	if (wanted && strcmp(wanted, "tsc") == 0)
+		return CLOCK_TSC;
+	if (wanted && strcmp(wanted, "hpet") == 0) {
+		if (hpet64)
+			return CLOCK_HPET;
+		pr_warn("clock: clocksource=hpet, but there is no 64-bit HPET");
+	} else if (wanted) {
+		pr_warn("clock: unknown clocksource=%s (tsc, hpet)", wanted);
+	}
+	if (cpu_features.invariant_tsc)
+		return CLOCK_TSC;
+	if (hpet64)
+		return CLOCK_HPET;
+	pr_warn("clock: TSC is not invariant and there is no 64-bit HPET: "
+		"the clock may drift");
+	return CLOCK_TSC;
+}
+
+void clock_init(const struct acpi_info *acpi, const char *clocksource)
 {
 	bool have_hpet = hpet_setup(acpi);
 	void (*wait_ns)(uint64_t) = have_hpet ? hpet_wait_ns : pit_wait_ns;
@@ -161,16 +185,10 @@ void clock_init(const struct acpi_info *acpi)
 		tsc_khz = 1;
 
 	ns_at_init = arch_ns_since_entry();
-	if (cpu_features.invariant_tsc) {
-		source = CLOCK_TSC;
-	} else if (have_hpet && (hpet_mmio[HPET_CAPS / 8] & HPET_CAP_64BIT)) {
+	if (have_hpet)
 		hpet_at_init = hpet_read();
-		source = CLOCK_HPET;
-	} else {
-		pr_warn("clock: TSC is not invariant and there is no 64-bit "
-			"HPET: the clock may drift");
-		source = CLOCK_TSC;
-	}
+	source = choose_source(have_hpet && hpet_counter_mask == ~0ull,
+			       clocksource);
 	pr_info("clock: TSC at %llu.%03llu MHz, calibrated against %s; "
 		"clock source %s", (unsigned long long)tsc_khz / 1000,
 		(unsigned long long)tsc_khz % 1000, have_hpet ? "HPET" : "PIT",

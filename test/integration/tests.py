@@ -550,3 +550,37 @@ def dmesg_shows_log_lines_the_console_level_hid(t):
     expect(line.m.group("level") == "7", "memory map logged at level %s",
            line.m.group("level"))
     poweroff(vm)
+
+
+def uptime_seconds(vm):
+    monitor_command(vm, "uptime")
+    line = vm.wait_for(harness.MONITOR_UPTIME_RE, DIRECT_TIMEOUT,
+                       "'monitor: up N s'")
+    return float(line.m.group("secs"))
+
+
+def check_clock_source(t, clocksource, expected):
+    vm = t.vm(machine="pc", smp=2, cmdline="clocksource=" + clocksource)
+    boot_to_ready(vm, "PVH", 2, DIRECT_TIMEOUT)
+    clock = vm.find_all(harness.CLOCK_RE)
+    expect(len(clock) == 1 and clock[0].m.group("source") == expected,
+           "expected clock source %s: %s", expected,
+           [c.msg for c in clock])
+    first = uptime_seconds(vm)
+    time.sleep(0.3)
+    second = uptime_seconds(vm)
+    expect(second > first, "uptime went from %s to %s", first, second)
+    stamps = [line.kernel_ts for line in vm.lines
+              if line.kernel_ts is not None]
+    expect(stamps == sorted(stamps), "log timestamps go backwards")
+    poweroff(vm)
+
+
+@case
+def clocksource_tsc_is_used_when_asked_and_advances(t):
+    check_clock_source(t, "tsc", "TSC")
+
+
+@case
+def clocksource_hpet_is_used_when_asked_and_advances(t):
+    check_clock_source(t, "hpet", "HPET")
