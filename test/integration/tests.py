@@ -428,6 +428,12 @@ def serial_echo_command_is_received_and_run(t):
     monitor_command(vm, "echo hello-basalt")
     vm.wait_for(harness.literal(harness.MONITOR_ECHO_FMT.format(
         "hello-basalt")), DIRECT_TIMEOUT, "'monitor: hello-basalt'")
+    # The bytes came in by interrupt: CPU 0 counted serial IRQs.
+    monitor_command(vm, "cpus")
+    cpu0 = vm.wait_for(harness.MONITOR_CPU_RE, DIRECT_TIMEOUT,
+                       "'monitor: cpu 0: ...'")
+    expect(int(cpu0.m.group("irqs")) > 0,
+           "no device interrupts counted on CPU 0: %r", cpu0.msg)
     poweroff(vm)
 
 
