@@ -29,6 +29,9 @@ int serial_getc(void);
 bool serial_is_present(void);
 bool serial_rx_irq_enabled(void);
 
+/* arch/x86_64/crosscall.c */
+unsigned arch_call_on_all_cpus(void (*fn)(void *), void *arg);
+
 /* arch/x86_64/cpuinfo.c */
 uint64_t arch_max_phys_addr(void);
 

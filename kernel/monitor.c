@@ -95,6 +95,21 @@ static void cmd_dmesg(const char *args)
 	}
 }
 
+static void cmd_memtest(const char *args)
+{
+	struct mm_selftest_report r;
+
+	(void)args;
+	mm_selftest(&r);
+	pr_notice("memtest: %u CPUs, %llu allocations, %llu failed, "
+		  "%llu errors; free pages %llu before, %llu after", r.cpus,
+		  (unsigned long long)r.allocations,
+		  (unsigned long long)r.failures,
+		  (unsigned long long)r.errors,
+		  (unsigned long long)r.free_before,
+		  (unsigned long long)r.free_after);
+}
+
 static void cmd_poweroff(const char *args)
 {
 	(void)args;
@@ -115,6 +130,7 @@ static const struct command commands[] = {
 	{ "uptime", cmd_uptime, "time since the kernel started" },
 	{ "date", cmd_date, "wall-clock time" },
 	{ "dmesg", cmd_dmesg, "the kernel log ring, every level" },
+	{ "memtest", cmd_memtest, "allocator stress on every CPU at once" },
 	{ "poweroff", cmd_poweroff, "ACPI power-off" },
 	{ "reboot", cmd_reboot, "reset the machine" },
 };

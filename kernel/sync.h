@@ -6,6 +6,8 @@
  *
  * Global lock order, outermost first (keep in step with
  * docs/architecture.md):
+ *   crosscall call_lock (arch/x86_64/crosscall.c): the called function
+ *   runs under it, so it may take any lock below
  *   kmalloc_lock (mm/kmalloc.c)
  *     zone_lock (mm/page_alloc.c)
  *   kpt_lock (arch/x86_64/paging.c)
@@ -26,6 +28,7 @@
 
 enum lock_rank {
 	LOCK_RANK_NONE = 0,		/* not checked */
+	LOCK_RANK_CROSSCALL = 5,	/* held while other CPUs run the call */
 	LOCK_RANK_KMALLOC = 10,
 	LOCK_RANK_KPT = 10,		/* never nested with kmalloc_lock */
 	LOCK_RANK_ZONE = 20,

@@ -61,6 +61,16 @@ void kmalloc_init(void)
 	}
 }
 
+/* Give every completely empty slab back to the page allocator. */
+void kmalloc_shrink(void)
+{
+	unsigned long flags = spin_lock_irqsave(&kmalloc_lock);
+
+	for (unsigned i = 0; i < NR_KMALLOC_CACHES; i++)
+		slab_shrink(&caches[i]);
+	spin_unlock_irqrestore(&kmalloc_lock, flags);
+}
+
 static unsigned cache_index(size_t size)
 {
 	unsigned shift = KMALLOC_MIN_SHIFT;

@@ -54,9 +54,18 @@ bool pmm_range_is_usable_ram(paddr_t pa, uint64_t len);
 
 /* mm/kmalloc.c */
 void kmalloc_init(void);
+void kmalloc_shrink(void);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(void *p);
+
+/* mm/mm_selftest.c */
+struct mm_selftest_report {
+	unsigned cpus;
+	uint64_t allocations, errors, failures;
+	uint64_t free_before, free_after;	/* pages */
+};
+void mm_selftest(struct mm_selftest_report *r);
 
 /* mm/kstack.c */
 void *kstack_alloc(void);	/* returns the top; NULL when out of memory */

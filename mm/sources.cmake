@@ -3,7 +3,8 @@ set(dir ${CMAKE_CURRENT_LIST_DIR})
 list(APPEND KERNEL_SOURCES
 	${dir}/page_alloc.c
 	${dir}/kmalloc.c
-	${dir}/kstack.c)
+	${dir}/kstack.c
+	${dir}/mm_selftest.c)
 list(APPEND KCORE_SOURCES
 	${dir}/buddy.c
 	${dir}/memmap.c

@@ -143,6 +143,11 @@ void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 	lapic_send_icr(apic_id, vector);
 }
 
+void lapic_send_ipi_all_but_self(uint8_t vector)
+{
+	lapic_send_icr(0, ICR_ALL_BUT_SELF | vector);
+}
+
 void lapic_send_nmi_all_but_self(void)
 {
 	lapic_wait_icr_idle();

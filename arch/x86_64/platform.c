@@ -15,6 +15,7 @@
 void serial_irq(void);
 void serial_enable_rx_irq(void);
 void clock_init(const struct acpi_info *acpi, const char *clocksource);
+void crosscall_init(void);
 unsigned smp_start_aps(const struct acpi_info *acpi);
 
 static void serial_irq_handler(unsigned vector)
@@ -51,6 +52,7 @@ unsigned arch_init_platform(const struct acpi_info *acpi,
 		return 1;
 	}
 	clock_init(acpi, opts->clocksource);
+	crosscall_init();
 	irq_set_handler(VEC_IRQ_BASE + ISA_IRQ_COM1, serial_irq_handler);
 	ioapic_route_isa_irq(ISA_IRQ_COM1, VEC_IRQ_BASE + ISA_IRQ_COM1,
 			     lapic_id());

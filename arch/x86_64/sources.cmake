@@ -15,6 +15,7 @@ list(APPEND KERNEL_SOURCES
 	${dir}/apic.c
 	${dir}/time.c
 	${dir}/smp.c
+	${dir}/crosscall.c
 	${dir}/platform.c
 	${dir}/power.c)
 # Boot-protocol parsers: pure, so host-tested too.

@@ -27,7 +27,7 @@
 
 #define VEC_IRQ_BASE	32	/* ISA IRQ n arrives on vector 32 + n */
 #define VEC_LAPIC_TIMER	0xf0
-#define VEC_IPI_HALT	0xf1
+#define VEC_IPI_CALL	0xf1	/* run a function: arch_call_on_all_cpus() */
 #define VEC_SPURIOUS	0xff
 
 /* Saved by the stubs in traps.asm, lowest address first. */
@@ -90,6 +90,7 @@ void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t page);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 void lapic_send_nmi_all_but_self(void);
+void lapic_send_ipi_all_but_self(uint8_t vector);
 bool lapic_ready(void);
 void ioapic_route_isa_irq(unsigned isa_irq, unsigned vector, uint32_t dest_apic);
 void pic_disable(void);

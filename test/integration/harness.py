@@ -56,6 +56,10 @@ MONITOR_MEM_RE = re.compile(
 POWEROFF_RE = re.compile(r"^acpi: powering off")
 REBOOT_RE = re.compile(r"^acpi: rebooting")
 MEMORY_MAP_RE = re.compile(r"^memory map: ")
+MEMTEST_RE = re.compile(
+    r"^memtest: (?P<cpus>\d+) CPUs, (?P<allocs>\d+) allocations, "
+    r"(?P<failed>\d+) failed, (?P<errors>\d+) errors; free pages "
+    r"(?P<before>\d+) before, (?P<after>\d+) after")
 MONITOR_UPTIME_RE = re.compile(r"^monitor: up (?P<secs>\d+\.\d{3}) s")
 # monitor `dmesg`: the ring's records as "[ts] <level> text".
 DMESG_MEMORY_MAP_RE = re.compile(r"^<(?P<level>\d)> memory map: [0-9a-f]{16}-")

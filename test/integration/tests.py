@@ -590,3 +590,20 @@ def clocksource_tsc_is_used_when_asked_and_advances(t):
 @case
 def clocksource_hpet_is_used_when_asked_and_advances(t):
     check_clock_source(t, "hpet", "HPET")
+
+
+@case
+def allocators_survive_all_cpus_at_once_and_lose_no_page(t):
+    vm = t.vm(machine="q35", smp=4)
+    boot_to_ready(vm, "PVH", 4, DIRECT_TIMEOUT)
+    for _ in range(2):
+        monitor_command(vm, "memtest")
+        line = vm.wait_for(harness.MEMTEST_RE, DIRECT_TIMEOUT,
+                           "the 'memtest: ...' report")
+        g = line.m.groupdict()
+        expect(g["cpus"] == "4", "memtest ran on %s CPUs, not 4", g["cpus"])
+        expect(int(g["allocs"]) > 0, "memtest allocated nothing")
+        expect(g["failed"] == "0" and g["errors"] == "0",
+               "memtest failures or corruption: %r", line.msg)
+        expect(g["before"] == g["after"], "pages lost: %r", line.msg)
+    poweroff(vm)
