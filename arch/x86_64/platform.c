@@ -12,12 +12,6 @@
 
 #define ISA_IRQ_COM1 4
 
-void serial_irq(void);
-void serial_enable_rx_irq(void);
-void clock_init(const struct acpi_info *acpi, const char *clocksource);
-void crosscall_init(void);
-unsigned smp_start_aps(const struct acpi_info *acpi);
-
 static void serial_irq_handler(unsigned vector)
 {
 	(void)vector;
@@ -45,6 +39,7 @@ unsigned arch_init_platform(const struct acpi_info *acpi,
 {
 	unsigned online;
 
+	percpu_mark_online(this_cpu());
 	guard_boot_cpu_ist_stacks();
 	if (apic_init(acpi) != 0) {
 		pr_err("platform: running on one CPU without interrupts or timer; "

@@ -24,7 +24,6 @@
 
 extern char ap_trampoline[], tramp_cr3[], tramp_efer_bits[], tramp_stack[],
 	tramp_entry[], tramp_cpu_index[];
-void percpu_mark_online(struct cpu *c);
 
 static volatile int ap_checked_in;
 /* [B] each AP's double-fault, NMI and machine-check stack tops */
@@ -122,7 +121,6 @@ unsigned smp_start_aps(const struct acpi_info *acpi)
 	unsigned next_index = 1;
 
 	this_cpu()->apic_id = self;
-	percpu_mark_online(this_cpu());
 	if (acpi->nr_cpus <= 1)
 		return arch_nr_cpus_online();
 

@@ -76,8 +76,20 @@ void irq_set_handler(unsigned vector, irq_handler_t fn);
 extern volatile bool system_halting;
 
 /* percpu.c */
+struct cpu;
 void percpu_init_boot_cpu(void);
 void percpu_install(unsigned index);
+void percpu_mark_online(struct cpu *c);
+
+/* serial.c */
+void serial_irq(void);
+void serial_enable_rx_irq(void);
+
+/* time.c, crosscall.c, smp.c: started by platform.c */
+struct acpi_info;
+void clock_init(const struct acpi_info *acpi, const char *clocksource);
+void crosscall_init(void);
+unsigned smp_start_aps(const struct acpi_info *acpi);
 
 /* ksyms.c */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset, uint64_t *size);
