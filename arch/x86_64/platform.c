@@ -37,22 +37,22 @@ static void guard_boot_cpu_ist_stacks(void)
 unsigned arch_init_platform(const struct acpi_info *acpi,
 			    const struct platform_options *opts)
 {
-	unsigned online;
+	bool have_apic;
 
 	percpu_mark_online(this_cpu());
 	guard_boot_cpu_ist_stacks();
-	if (apic_init(acpi) != 0) {
+	have_apic = apic_init(acpi) == 0;
+	clock_init(acpi, opts->clocksource);
+	if (!have_apic) {
 		pr_err("platform: running on one CPU without interrupts or timer; "
 		       "the serial console is polled");
 		return 1;
 	}
-	clock_init(acpi, opts->clocksource);
 	crosscall_init();
 	irq_set_handler(VEC_IRQ_BASE + ISA_IRQ_COM1, serial_irq_handler);
 	ioapic_route_isa_irq(ISA_IRQ_COM1, VEC_IRQ_BASE + ISA_IRQ_COM1,
 			     lapic_id());
 	serial_enable_rx_irq();
 	arch_irq_enable();
-	online = smp_start_aps(acpi);
-	return online;
+	return smp_start_aps(acpi);
 }

@@ -148,8 +148,8 @@ static void timer_tick(unsigned vector)
 
 /*
  * Measure the TSC and the LAPIC timer, pick the clock source (@clocksource
- * names one, or NULL), and start the boot CPU's tick.  Needs the LAPIC
- * (apic_init()) and the ACPI tables.
+ * names one, or NULL), and start the boot CPU's tick.  Runs after
+ * apic_init(); without a LAPIC it still sets up the clock, with no tick.
  */
 static enum clock_source choose_source(bool hpet64, const char *wanted)
 {
@@ -178,7 +178,10 @@ void clock_init(const struct acpi_info *acpi, const char *clocksource)
 	uint64_t t0, t1;
 
 	t0 = rdtsc();
-	lapic_timer_calibrate(TICK_HZ, wait_ns, CALIBRATE_NS);
+	if (lapic_ready())
+		lapic_timer_calibrate(TICK_HZ, wait_ns, CALIBRATE_NS);
+	else
+		wait_ns(CALIBRATE_NS);	/* no LAPIC: the TSC alone */
 	t1 = rdtsc();
 	tsc_khz = (t1 - t0) * 1000000ull / CALIBRATE_NS;
 	if (tsc_khz == 0)
@@ -193,8 +196,10 @@ void clock_init(const struct acpi_info *acpi, const char *clocksource)
 		"clock source %s", (unsigned long long)tsc_khz / 1000,
 		(unsigned long long)tsc_khz % 1000, have_hpet ? "HPET" : "PIT",
 		source == CLOCK_TSC ? "TSC" : "HPET");
-	irq_set_handler(VEC_LAPIC_TIMER, timer_tick);
-	lapic_timer_start_periodic();
+	if (lapic_ready()) {
+		irq_set_handler(VEC_LAPIC_TIMER, timer_tick);
+		lapic_timer_start_periodic();
+	}
 }
 
 /* Busy-wait for @us microseconds on the clock source. */

@@ -40,17 +40,24 @@ static const struct acpi_mapper mapper = {
 	.log = acpi_log,
 };
 
-/* Legacy BIOS search: the first KiB of the EBDA, then 0xE0000-0xFFFFF. */
+/*
+ * Legacy BIOS search: the first KiB of the EBDA, then 0xE0000-0xFFFFF.
+ * None of it is RAM we manage, so each area is mapped before it is read.
+ */
 static uint64_t find_rsdp_legacy(void)
 {
-	uint64_t rsdp = 0;
-	uint64_t ebda = (uint64_t)*(const uint16_t *)phys_to_virt(EBDA_PTR) << 4;
+	const uint16_t *ebda_ptr = mm_map_phys(EBDA_PTR, 2, false);
+	const void *area;
+	uint64_t rsdp = 0, ebda = ebda_ptr ? (uint64_t)*ebda_ptr << 4 : 0;
 
-	if (ebda >= 0x80000 && ebda < 0xa0000 &&
-	    acpi_find_rsdp_in(phys_to_virt(ebda), 1024, ebda, &rsdp) == 0)
-		return rsdp;
-	if (acpi_find_rsdp_in(phys_to_virt(BIOS_AREA_START), BIOS_AREA_LEN,
-			      BIOS_AREA_START, &rsdp) == 0)
+	if (ebda >= 0x80000 && ebda < 0xa0000) {
+		area = mm_map_phys(ebda, 1024, false);
+		if (area && acpi_find_rsdp_in(area, 1024, ebda, &rsdp) == 0)
+			return rsdp;
+	}
+	area = mm_map_phys(BIOS_AREA_START, BIOS_AREA_LEN, false);
+	if (area && acpi_find_rsdp_in(area, BIOS_AREA_LEN, BIOS_AREA_START,
+				      &rsdp) == 0)
 		return rsdp;
 	return 0;
 }

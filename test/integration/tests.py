@@ -607,3 +607,20 @@ def allocators_survive_all_cpus_at_once_and_lose_no_page(t):
                "memtest failures or corruption: %r", line.msg)
         expect(g["before"] == g["after"], "pages lost: %r", line.msg)
     poweroff(vm)
+
+
+@case
+def machine_without_acpi_runs_on_one_cpu_with_polled_serial(t):
+    # No RSDP, so no MADT: no IOAPIC routing, no other CPUs, no ACPI
+    # power-off.  The kernel must still boot, answer on the polled serial
+    # port and reset through the keyboard controller.
+    vm = t.vm(machine="pc", smp=2, extra_args=["-machine", "acpi=off"])
+    boot_to_ready(vm, "PVH", 1, DIRECT_TIMEOUT)
+    monitor_command(vm, "echo still-here")
+    vm.wait_for(harness.literal(harness.MONITOR_ECHO_FMT.format(
+        "still-here")), DIRECT_TIMEOUT, "'monitor: still-here'")
+    monitor_command(vm, "reboot")
+    vm.wait_for(harness.REBOOT_RE, DIRECT_TIMEOUT, "'acpi: rebooting'")
+    status = vm.wait_exit(EXIT_TIMEOUT)
+    expect(status == 0, "QEMU exit status %s after reboot, expected 0",
+           status)
