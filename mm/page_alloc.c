@@ -25,7 +25,7 @@
 
 #define LOW_RESERVED_END	0x100000ull
 #define EARLY_MAPPED_END	(4ull << 30)
-#define MIN_MANAGED_TOP		(16ull << 20)
+#define MIN_MANAGED_TOP		(4ull << 20)	/* stop shrinking here */
 #define MAX_RESERVED		(BOOT_MAX_MODULES + 8)
 
 extern char __boot_start[], __kernel_end[];
@@ -98,17 +98,16 @@ static paddr_t place_bookkeeping(const struct boot_info *bi, paddr_t *top)
 {
 	paddr_t where;
 
-	while (*top >= MIN_MANAGED_TOP) {
+	for (;;) {
 		where = memmap_find_free(usable, nr_usable, reserved,
 					 nr_reserved, bookkeeping_bytes(*top, bi),
 					 EARLY_MAPPED_END);
-		if (where)
+		if (where || *top <= MIN_MANAGED_TOP)
 			return where;
-		*top = ALIGN_DOWN(*top / 2, PAGE_SIZE);
+		*top = MAX(ALIGN_DOWN(*top / 2, PAGE_SIZE), MIN_MANAGED_TOP);
 		pr_warn("mm: no room for page structs below 4 GiB; managing "
 			"only the first %llu MiB", (unsigned long long)(*top >> 20));
 	}
-	return 0;
 }
 
 /* Forget usable RAM at or above @top (the allocator will not manage it). */

@@ -182,6 +182,12 @@ def check_memory(t, machine, memory, low_kib, high_kib):
 
 
 @case
+def memory_4m_machine_boots_to_ready(t):
+    # Smaller than anything the page-struct placement used to allow.
+    check_memory(t, "pc", "4M", 3 * KiB_PER_MiB, 4 * KiB_PER_MiB)
+
+
+@case
 def memory_64m_total_is_reported(t):
     check_memory(t, "pc", "64M", 62 * KiB_PER_MiB, 64 * KiB_PER_MiB)
 
