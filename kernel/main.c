@@ -101,8 +101,10 @@ static void log_boot_info(const struct boot_info *bi)
 		bi->protocol == BOOT_PROTO_PVH ? "PVH" : "Multiboot2",
 		bi->loader_name[0] ? " (" : "", bi->loader_name,
 		bi->loader_name[0] ? ")" : "");
-	pr_info("command line: %s%s", bi->cmdline,
-		bi->cmdline_truncated ? " [truncated]" : "");
+	pr_info("command line: %s", bi->cmdline);
+	if (bi->cmdline_truncated)
+		pr_warn("command line: longer than %d bytes, the rest is ignored",
+			BOOT_CMDLINE_MAX - 1);
 	for (unsigned i = 0; i < bi->nr_mmap; i++) {
 		const struct boot_mem_range *r = &bi->mmap[i];
 		uint32_t t = r->type <= BOOT_MEM_BAD ? r->type : BOOT_MEM_RESERVED;

@@ -69,18 +69,28 @@ static void log_store_line(int level, uint64_t ts, const char *s, size_t len)
 		emit_to_consoles(r);
 }
 
-/* Split a formatted message at newlines: one record per line. */
+/*
+ * Split a formatted message at newlines, one record per line; a line
+ * longer than a record continues in the next records rather than being
+ * cut short.
+ */
 static void log_store(int level, const char *msg, size_t len)
 {
 	uint64_t ts = arch_clock_ns();
 	size_t start = 0;
 
 	for (size_t i = 0; i <= len; i++) {
-		if (i == len || msg[i] == '\n') {
-			if (i > start || i < len)
-				log_store_line(level, ts, msg + start, i - start);
-			start = i + 1;
-		}
+		if (i != len && msg[i] != '\n')
+			continue;
+		if (i == start && i == len)
+			break;		/* nothing after the last newline */
+		do {
+			size_t n = MIN(i - start, (size_t)LOG_TEXT_MAX);
+
+			log_store_line(level, ts, msg + start, n);
+			start += n;
+		} while (start < i);
+		start = i + 1;
 	}
 }
 
