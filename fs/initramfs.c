@@ -20,6 +20,22 @@ static const struct boot_module *pick_module(const struct boot_info *bi)
 	return bi->nr_modules ? &bi->modules[0] : NULL;
 }
 
+/*
+ * The module's bytes, readable: loaders put modules in RAM, which the
+ * direct map covers; anything else the loader claims is mapped on demand
+ * or, if that is impossible, refused.
+ */
+static const void *map_module(const struct boot_module *mod)
+{
+	uint64_t len = mod->end - mod->start;
+
+	if (mod->end <= mod->start)
+		return NULL;
+	if (pmm_range_is_usable_ram(mod->start, len))
+		return phys_to_virt(mod->start);
+	return mm_map_phys(mod->start, len, false);
+}
+
 static void log_entry(const struct cpio_entry *e)
 {
 	char mode[11];
@@ -36,6 +52,7 @@ static void log_entry(const struct cpio_entry *e)
 int initramfs_init(const struct boot_info *bi)
 {
 	const struct boot_module *mod = pick_module(bi);
+	const void *archive;
 	struct cpio_iter it;
 	struct cpio_entry e;
 	uint64_t bytes = 0;
@@ -45,7 +62,15 @@ int initramfs_init(const struct boot_info *bi)
 		pr_warn("initramfs: no boot module given: booting without one");
 		return -ENOENT;
 	}
-	cpio_iter_init(&it, phys_to_virt(mod->start), mod->end - mod->start);
+	archive = map_module(mod);
+	if (!archive) {
+		pr_err("initramfs: module at %#llx-%#llx is not memory we can "
+		       "read; booting without it",
+		       (unsigned long long)mod->start,
+		       (unsigned long long)mod->end);
+		return -EINVAL;
+	}
+	cpio_iter_init(&it, archive, mod->end - mod->start);
 	while ((r = cpio_next(&it, &e)) == 1) {
 		log_entry(&e);
 		bytes += e.size;
