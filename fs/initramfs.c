@@ -64,8 +64,8 @@ int initramfs_init(const struct boot_info *bi)
 	}
 	archive = map_module(mod);
 	if (!archive) {
-		pr_err("initramfs: module at %#llx-%#llx is not memory we can "
-		       "read; booting without it",
+		pr_err("initramfs: module at %#llx-%#llx is empty or not "
+		       "readable; booting without it",
 		       (unsigned long long)mod->start,
 		       (unsigned long long)mod->end);
 		return -EINVAL;
