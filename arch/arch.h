@@ -21,6 +21,7 @@ unsigned arch_nr_cpus_online(void);
 /* arch/x86_64/traps.c */
 __attribute__((noreturn)) void arch_halt_all_cpus(void);
 void arch_dump_stack(uint64_t rbp, uint64_t rip);
+void arch_dump_registers_here(uint64_t rbp, uint64_t rip);
 
 /* arch/x86_64/serial.c */
 void serial_init(void);

@@ -1,6 +1,7 @@
 /*
  * panic(): the kernel found one of its own invariants broken.  Print the
- * reason and a backtrace on every console, then halt all CPUs.  Only for
+ * reason, the registers and a backtrace on every console, then halt all
+ * CPUs, as a kernel-mode exception does.  Only for
  * kernel bugs: anything user space or a device can cause is an error
  * return instead.
  */
@@ -13,6 +14,7 @@ static volatile int panicking;
 
 void panic(const char *fmt, ...)
 {
+	uint64_t caller_rbp, caller_rip;
 	char msg[256];
 	va_list ap;
 
@@ -24,8 +26,10 @@ void panic(const char *fmt, ...)
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pr_emerg("Kernel panic on CPU %u: %s", this_cpu()->index, msg);
-	/* Start the trace at our caller: skip panic()'s own frame. */
-	arch_dump_stack(*(uint64_t *)__builtin_frame_address(0),
-			(uint64_t)__builtin_return_address(0) - 1);
+	/* Report from our caller's point of view: skip panic()'s frame. */
+	caller_rbp = *(uint64_t *)__builtin_frame_address(0);
+	caller_rip = (uint64_t)__builtin_return_address(0) - 1;
+	arch_dump_registers_here(caller_rbp, caller_rip);
+	arch_dump_stack(caller_rbp, caller_rip);
 	arch_halt_all_cpus();
 }

@@ -91,11 +91,30 @@ void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
-/* Mask both 8259s: every interrupt now comes through the APICs. */
+#define PIC1_CMD	0x20
+#define PIC1_DATA	0x21
+#define PIC2_CMD	0xa0
+#define PIC2_DATA	0xa1
+#define PIC_VECTOR_BASE	0x20	/* out of the exception range, 0x20-0x2f */
+
+/*
+ * Retire the 8259 pair: first move their vectors off the CPU exception
+ * range (the BIOS leaves IRQ 0-7 on vectors 8-15, so a spurious IRQ 7
+ * would look like exception 15), then mask every line.  Every interrupt
+ * now comes through the APICs.
+ */
 void pic_disable(void)
 {
-	outb(0x21, 0xff);
-	outb(0xa1, 0xff);
+	outb(PIC1_CMD, 0x11);		/* ICW1: init, ICW4 follows */
+	outb(PIC2_CMD, 0x11);
+	outb(PIC1_DATA, PIC_VECTOR_BASE);	/* ICW2: vector base */
+	outb(PIC2_DATA, PIC_VECTOR_BASE + 8);
+	outb(PIC1_DATA, 1 << 2);	/* ICW3: slave on IRQ 2 */
+	outb(PIC2_DATA, 2);		/* ICW3: cascade identity */
+	outb(PIC1_DATA, 0x01);		/* ICW4: 8086 mode */
+	outb(PIC2_DATA, 0x01);
+	outb(PIC1_DATA, 0xff);		/* mask everything */
+	outb(PIC2_DATA, 0xff);
 }
 
 /*

@@ -133,6 +133,32 @@ static bool in_kernel_text(uint64_t addr)
 	return addr >= (uint64_t)__text_start && addr < (uint64_t)__text_end;
 }
 
+/*
+ * Print the registers as they are here, for panic(): the caller's frame
+ * pointer and return address stand in for RBP and RIP.
+ */
+void arch_dump_registers_here(uint64_t rbp, uint64_t rip)
+{
+	struct trap_frame tf = { 0 };
+
+	__asm__ volatile("mov %%rax, %0\n\tmov %%rbx, %1\n\tmov %%rcx, %2\n\t"
+			 "mov %%rdx, %3\n\tmov %%rsi, %4\n\tmov %%rdi, %5"
+			 : "=m"(tf.rax), "=m"(tf.rbx), "=m"(tf.rcx),
+			   "=m"(tf.rdx), "=m"(tf.rsi), "=m"(tf.rdi));
+	__asm__ volatile("mov %%r8, %0\n\tmov %%r9, %1\n\tmov %%r10, %2\n\t"
+			 "mov %%r11, %3\n\tmov %%r12, %4\n\tmov %%r13, %5\n\t"
+			 "mov %%r14, %6\n\tmov %%r15, %7\n\tmov %%rsp, %8"
+			 : "=m"(tf.r8), "=m"(tf.r9), "=m"(tf.r10),
+			   "=m"(tf.r11), "=m"(tf.r12), "=m"(tf.r13),
+			   "=m"(tf.r14), "=m"(tf.r15), "=m"(tf.rsp));
+	__asm__ volatile("mov %%cs, %0\n\tmov %%ss, %1"
+			 : "=m"(tf.cs), "=m"(tf.ss));
+	tf.rbp = rbp;
+	tf.rip = rip;
+	tf.rflags = read_rflags();
+	dump_registers(&tf);
+}
+
 static void print_frame(uint64_t addr)
 {
 	uint64_t off, size;

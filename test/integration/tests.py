@@ -228,7 +228,8 @@ def check_fault(t, kind, smp=1):
             expect(want in code.msg, "error code line %r lacks %r",
                    code.msg, want)
             vm.wait_for(harness.PF_CR2_RE, DIRECT_TIMEOUT, "CR2")
-        vm.wait_for(harness.REGS_RE, DIRECT_TIMEOUT, "the register dump")
+    # Exceptions and panics alike dump the registers.
+    vm.wait_for(harness.REGS_RE, DIRECT_TIMEOUT, "the register dump")
     trace = vm.wait_for(harness.CALL_TRACE_RE, DIRECT_TIMEOUT,
                         "' Call trace:'")
     halted = vm.wait_for(harness.HALTED_RE, DIRECT_TIMEOUT,
