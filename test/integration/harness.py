@@ -141,7 +141,7 @@ DIRECT_CMDLINE = "console=ttyS0 loglevel=6"
 
 QEMU = os.environ.get("BASALT_QEMU", "qemu-system-x86_64")
 OVMF = os.environ.get("BASALT_OVMF", "/usr/share/ovmf/OVMF.fd")
-BOOT_MODES = ("direct", "iso-bios", "iso-uefi")
+BOOT_MODES = ("direct", "iso-bios", "iso-uefi", "usb-bios", "usb-uefi")
 MACHINES = ("pc", "q35")
 
 
@@ -230,7 +230,8 @@ class Vm:
     """One QEMU running Basalt, with its serial console on a pipe.
 
     boot: "direct" (-kernel basalt.elf, PVH), "iso-bios" (GRUB ISO under
-    SeaBIOS) or "iso-uefi" (GRUB ISO under OVMF).  cmdline and initrd
+    SeaBIOS), "iso-uefi" (GRUB ISO under OVMF), or "usb-bios"/"usb-uefi"
+    (the same ISO as a USB stick, as the README tells people to write it).  cmdline and initrd
     apply to direct boots only: the ISO's command line is fixed by its
     GRUB menu.  extra_args go to QEMU last.  expect_fault=True stops
     wait_for() from failing on "Kernel panic"/"EXCEPTION:" lines.
@@ -302,13 +303,20 @@ class Vm:
                      "-append", cmdline]
         else:
             iso = self._artifact("basalt.iso")
-            if self.boot == "iso-uefi":
+            if self.boot.endswith("-uefi"):
                 if not os.path.exists(OVMF):
                     raise TestFailure("UEFI firmware %s is missing "
                                       "(apt-get install ovmf)" % OVMF)
                 argv += ["-bios", OVMF]
-            argv += ["-drive", "file=%s,media=cdrom,readonly=on" % iso,
-                     "-boot", "d"]
+            if self.boot.startswith("usb-"):
+                # snapshot=on: the image is never written.
+                argv += ["-device", "qemu-xhci",
+                         "-drive", "if=none,id=stick,format=raw,"
+                         "snapshot=on,file=%s" % iso,
+                         "-device", "usb-storage,drive=stick"]
+            else:
+                argv += ["-drive", "file=%s,media=cdrom,readonly=on" % iso,
+                         "-boot", "d"]
         return argv + self.extra_args
 
     # ---- process lifetime ---------------------------------------------------

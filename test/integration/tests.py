@@ -132,6 +132,18 @@ def iso_uefi_pc_boots_to_ready_and_powers_off(t):
 
 
 @case
+def iso_written_to_a_usb_stick_boots_under_bios(t):
+    boot_and_poweroff(t, "Multiboot2", ISO_TIMEOUT, boot="usb-bios",
+                      machine="q35", smp=2)
+
+
+@case
+def iso_written_to_a_usb_stick_boots_under_uefi(t):
+    boot_and_poweroff(t, "Multiboot2", UEFI_TIMEOUT, boot="usb-uefi",
+                      machine="q35", smp=2)
+
+
+@case
 def direct_pvh_smp1_brings_up_1_cpu(t):
     boot_and_poweroff(t, "PVH", DIRECT_TIMEOUT, machine="pc", smp=1)
 
