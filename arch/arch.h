@@ -27,7 +27,6 @@ void arch_dump_registers_here(uint64_t rbp, uint64_t rip);
 void serial_init(void);
 void serial_write(const char *s, size_t len);
 int serial_getc(void);
-bool serial_is_present(void);
 bool serial_rx_irq_enabled(void);
 
 /* arch/x86_64/crosscall.c */
@@ -44,7 +43,6 @@ void arch_debug_exit(uint8_t code);
 /* arch/x86_64/time.c */
 uint64_t arch_clock_ns(void);
 uint64_t arch_ns_since_entry(void);
-uint32_t arch_tick_hz(void);
 
 /* arch/x86_64/platform.c: interrupts, clocks, other CPUs; returns CPUs online */
 struct acpi_info;

@@ -23,6 +23,8 @@
 #define BASALT_VERSION	"0.1"
 #define MAX_PARAMS	64
 
+/* The parsed command line: written by parse_command_line() on the boot CPU
+ * before any other CPU runs, read-only afterwards. */
 static char cmdline_buf[BOOT_CMDLINE_MAX];
 static struct cmdline_param params_storage[MAX_PARAMS];
 static struct cmdline params;

@@ -33,9 +33,11 @@ static struct log_record log_ring[LOG_RECORDS];	/* [log_lock] */
 static uint64_t log_next_seq;			/* [log_lock] */
 static struct console *consoles[MAX_CONSOLES];	/* [log_lock] */
 static unsigned nr_consoles;			/* [log_lock] */
+/* Set by the boot CPU from the command line before other CPUs start; after
+ * that only a panic changes them, and a panic stops every other CPU. */
 static int console_level = LOG_DEFAULT_CONSOLE_LEVEL;
-static char console_selection[128];		/* [log_lock] "" = all */
 static bool panic_mode;
+static char console_selection[128];		/* [log_lock] "" = all */
 
 static void emit_to_consoles(const struct log_record *r)
 {
@@ -208,11 +210,6 @@ void console_set_loglevel(int level)
 	if (level > LOG_DEBUG)
 		level = LOG_DEBUG;
 	console_level = level;
-}
-
-int console_get_loglevel(void)
-{
-	return console_level;
 }
 
 /* From now on printk never waits for log_lock. */

@@ -32,7 +32,6 @@ __printf(2, 3) void printk(int level, const char *fmt, ...);
 void vprintk(int level, const char *fmt, va_list ap);
 void console_register(struct console *con);
 void console_set_loglevel(int level);
-int console_get_loglevel(void);
 void console_select(const char *names);
 void printk_panic_mode(void);
 size_t log_read_record(uint64_t seq, int *level, uint64_t *ts_ns, char *buf,

@@ -69,6 +69,7 @@ void mm_selftest(struct mm_selftest_report *r);
 
 /* mm/kstack.c */
 void *kstack_alloc(void);	/* returns the top; NULL when out of memory */
+void kstack_free(void *top);
 
 /* arch/x86_64/paging.c (the MMU side of mm) */
 void paging_init(void);
@@ -77,5 +78,6 @@ void *mm_map_mmio(paddr_t pa, size_t size);
 paddr_t paging_kernel_root(void);
 int mm_map_kernel_page(uint64_t va, paddr_t pa, bool writable);
 void mm_unmap_kernel_page(uint64_t va);
+paddr_t mm_kernel_page_phys(uint64_t va);
 int mm_identity_map_low(void);
 void mm_identity_unmap_low(void);

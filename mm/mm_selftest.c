@@ -1,7 +1,7 @@
 /*
  * Memory self-test, run on demand (monitor `memtest`): every online CPU at
- * once allocates and frees kmalloc objects of mixed sizes and whole page
- * blocks, writes a pattern unique to the CPU, slot and offset into each,
+ * once allocates and frees kmalloc objects of mixed sizes, whole page
+ * blocks and a guarded kernel stack, writes a pattern unique to the CPU, slot and offset into each,
  * and checks it before freeing.  Afterwards every page must be back:
  * the free page count before and after (with empty slabs returned) must
  * match.  It proves the allocator locks under real concurrency; a
@@ -79,6 +79,23 @@ static bool acquire(struct slot *s, uint64_t *rng)
 	return s->ptr != NULL;
 }
 
+/* A kernel stack: every byte writable, and all of it given back. */
+static uint64_t kstack_round_trip(unsigned cpu)
+{
+	uint8_t *top = kstack_alloc();
+	size_t len = KSTACK_PAGES * PAGE_SIZE;
+	uint64_t bad = 0;
+
+	if (!top)
+		return 1;
+	for (size_t i = 0; i < len; i++)
+		top[-1 - (long)i] = pattern(cpu, 0, i);
+	for (size_t i = 0; i < len; i++)
+		bad += top[-1 - (long)i] != pattern(cpu, 0, i);
+	kstack_free(top);
+	return bad != 0;
+}
+
 static void memtest_on_cpu(void *arg)
 {
 	struct memtest_shared *sh = arg;
@@ -101,6 +118,7 @@ static void memtest_on_cpu(void *arg)
 			failures++;
 		}
 	}
+	errors += kstack_round_trip(cpu);
 	for (unsigned idx = 0; idx < SLOTS; idx++) {
 		if (slots[idx].ptr) {
 			errors += count_bad(&slots[idx], cpu, idx);

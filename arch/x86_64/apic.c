@@ -157,11 +157,6 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t page)
 	lapic_send_icr(apic_id, ICR_STARTUP | page);
 }
 
-void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
-{
-	lapic_send_icr(apic_id, vector);
-}
-
 void lapic_send_ipi_all_but_self(uint8_t vector)
 {
 	lapic_send_icr(0, ICR_ALL_BUT_SELF | vector);

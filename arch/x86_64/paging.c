@@ -83,21 +83,29 @@ static pte_t *walk(paddr_t pml4, uint64_t va, int level)
 	return &table[(va >> (12 + 9 * (level - 1))) & 511];
 }
 
-/* Is @va mapped, by a page of any size?  Creates nothing. */
-static bool va_is_mapped(uint64_t va)
+/*
+ * The entry that maps @va (a 4 KiB PTE, or a large-page PDE/PDPTE), or
+ * NULL if @va is not mapped.  Creates nothing.
+ */
+static pte_t *lookup(uint64_t va)
 {
-	const pte_t *table = table_at(kernel_pml4);
+	pte_t *table = table_at(kernel_pml4);
 
 	for (int l = 4; l >= 1; l--) {
-		pte_t e = table[(va >> (12 + 9 * (l - 1))) & 511];
+		pte_t *e = &table[(va >> (12 + 9 * (l - 1))) & 511];
 
-		if (!(e & PTE_P))
-			return false;
-		if (l == 1 || (e & PTE_PS))
-			return true;
-		table = table_at(e & PTE_ADDR_MASK);
+		if (!(*e & PTE_P))
+			return NULL;
+		if (l == 1 || (*e & PTE_PS))
+			return e;
+		table = table_at(*e & PTE_ADDR_MASK);
 	}
-	return false;
+	return NULL;
+}
+
+static bool va_is_mapped(uint64_t va)
+{
+	return lookup(va) != NULL;
 }
 
 static int map_4k(uint64_t va, paddr_t pa, uint64_t flags)
@@ -227,20 +235,28 @@ int mm_map_kernel_page(uint64_t va, paddr_t pa, bool writable)
 /*
  * Remove one kernel page mapping made by mm_map_kernel_page().  Flushes
  * only this CPU's TLB: there is no shootdown yet, so callers only unmap
- * pages no other CPU has touched (a stack that was never handed out).
+ * pages no other CPU has touched (see kstack_free()).
  */
 void mm_unmap_kernel_page(uint64_t va)
 {
 	unsigned long flags = spin_lock_irqsave(&kpt_lock);
+	pte_t *e = lookup(va);
 
-	if (va_is_mapped(va)) {
-		pte_t *e = walk(kernel_pml4, va, 1);
-
-		if (e)
-			*e = 0;
-	}
+	if (e && !(*e & PTE_PS))
+		*e = 0;
 	spin_unlock_irqrestore(&kpt_lock, flags);
 	invlpg(va);
+}
+
+/* The physical page behind kernel page @va (4 KiB mappings), or 0. */
+paddr_t mm_kernel_page_phys(uint64_t va)
+{
+	unsigned long flags = spin_lock_irqsave(&kpt_lock);
+	pte_t *e = lookup(va);
+	paddr_t pa = e && !(*e & PTE_PS) ? (*e & PTE_ADDR_MASK) : 0;
+
+	spin_unlock_irqrestore(&kpt_lock, flags);
+	return pa;
 }
 
 /*

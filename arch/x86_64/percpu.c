@@ -9,7 +9,7 @@
 #include "kernel/percpu.h"
 
 static struct cpu cpus[NR_CPUS];
-static unsigned nr_online;
+static unsigned nr_online;	/* [A] */
 
 static void load_gs_base(struct cpu *c)
 {

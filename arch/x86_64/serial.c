@@ -131,8 +131,3 @@ bool serial_rx_irq_enabled(void)
 {
 	return rx_irq_enabled;
 }
-
-bool serial_is_present(void)
-{
-	return serial_present;
-}

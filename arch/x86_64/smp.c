@@ -34,16 +34,36 @@ static void *tramp_slot(const char *sym)
 	return (char *)phys_to_virt(TRAMPOLINE_BASE) + (sym - ap_trampoline);
 }
 
-static int alloc_ist_stacks(uint64_t tops[3])
+/* A boot stack and three IST stacks for an AP, all or none. */
+static void *alloc_ap_stacks(uint64_t ist_tops[3])
 {
-	for (int i = 0; i < 3; i++) {
+	void *stack = kstack_alloc();
+	int i;
+
+	if (!stack)
+		return NULL;
+	for (i = 0; i < 3; i++) {
 		void *top = kstack_alloc();
 
 		if (!top)
-			return -1;
-		tops[i] = (uint64_t)top;
+			goto err_free;
+		ist_tops[i] = (uint64_t)top;
 	}
-	return 0;
+	return stack;
+
+err_free:
+	while (i--)
+		kstack_free((void *)ist_tops[i]);
+	kstack_free(stack);
+	return NULL;
+}
+
+/* Only for an AP that never ran or was parked again by INIT. */
+static void free_ap_stacks(void *stack, const uint64_t ist_tops[3])
+{
+	for (int i = 0; i < 3; i++)
+		kstack_free((void *)ist_tops[i]);
+	kstack_free(stack);
 }
 
 /* First C code on an application processor: never returns. */
@@ -75,9 +95,9 @@ static bool wait_for_check_in(uint64_t timeout_us)
 static bool start_ap(unsigned index, uint32_t apic_id)
 {
 	struct cpu *c = arch_cpu_by_index(index);
-	void *stack = kstack_alloc();
+	void *stack = alloc_ap_stacks(ap_ist_tops[index]);
 
-	if (!stack || alloc_ist_stacks(ap_ist_tops[index]) != 0) {
+	if (!stack) {
 		pr_err("smp: no memory for CPU %u's stacks; not starting it",
 		       index);
 		return false;
@@ -98,6 +118,8 @@ static bool start_ap(unsigned index, uint32_t apic_id)
 		return true;
 	lapic_send_init(apic_id);	/* park it again */
 	pr_err("smp: CPU %u (APIC id %u) did not start", index, apic_id);
+	free_ap_stacks(stack, ap_ist_tops[index]);
+	c->kstack_top = NULL;
 	return false;
 }
 

@@ -210,8 +210,3 @@ void delay_us(uint64_t us)
 	while (arch_clock_ns() < end)
 		cpu_relax();
 }
-
-uint32_t arch_tick_hz(void)
-{
-	return TICK_HZ;
-}

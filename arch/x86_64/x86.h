@@ -100,7 +100,6 @@ void lapic_eoi(void);
 uint32_t lapic_id(void);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t page);
-void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 void lapic_send_nmi_all_but_self(void);
 void lapic_send_ipi_all_but_self(uint8_t vector);
 bool lapic_ready(void);

@@ -110,11 +110,6 @@ int rtc_init(uint8_t century_reg)
 	return 0;
 }
 
-int64_t rtc_boot_unix_time(void)
-{
-	return boot_unix;
-}
-
 int64_t rtc_now_unix(void)
 {
 	return boot_unix +

@@ -4,6 +4,5 @@
 #include <stdint.h>
 
 int rtc_init(uint8_t century_reg);
-int64_t rtc_boot_unix_time(void);
 int64_t rtc_now_unix(void);
 void rtc_format_now(char *buf, size_t len);

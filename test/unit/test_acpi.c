@@ -46,6 +46,20 @@ static struct {
 	const char *log_msg[MAX_LOGS];
 } fake;
 
+/*
+ * What every test mapper returns: a fresh exact-size heap copy of
+ * mem[phys, phys + len), replacing the previous one, so ASan catches a
+ * read past what was asked for and a parser that keeps an old mapping.
+ */
+static const void *serve_copy(uint64_t phys, uint64_t len)
+{
+	free(fake.last);
+	fake.last = malloc(len);
+	assert_non_null(fake.last);
+	memcpy(fake.last, mem + phys, len);
+	return fake.last;
+}
+
 static const void *fake_map(void *ctx, uint64_t phys, uint64_t len)
 {
 	(void)ctx;
@@ -53,11 +67,7 @@ static const void *fake_map(void *ctx, uint64_t phys, uint64_t len)
 		fake.max_len = len;
 	if (phys >= mappable_end || len > mappable_end - phys)
 		return NULL;
-	free(fake.last);
-	fake.last = malloc(len);
-	assert_non_null(fake.last);
-	memcpy(fake.last, mem + phys, len);
-	return fake.last;
+	return serve_copy(phys, len);
 }
 
 static void fake_log(void *ctx, const char *msg, const char *sig,
@@ -1505,11 +1515,7 @@ static const void *region_map(void *ctx, uint64_t phys, uint64_t len)
 		fake.max_len = len;
 	if (len == 0 || !rt_mappable(phys, len))
 		return NULL;
-	free(fake.last);
-	fake.last = malloc(len);
-	assert_non_null(fake.last);
-	memcpy(fake.last, mem + phys, len);
-	return fake.last;
+	return serve_copy(phys, len);
 }
 
 static const struct acpi_mapper region_mapper = {

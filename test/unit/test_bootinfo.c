@@ -1007,6 +1007,20 @@ static uint64_t pmem_end;
 static void *last_map;
 static uint64_t max_map_len;
 
+/*
+ * What every test mapper returns: a fresh exact-size heap copy of
+ * pmem[phys, phys + len), replacing the previous one, so ASan catches a
+ * read past what was asked for and a parser that keeps an old mapping.
+ */
+static const void *serve_copy(uint64_t phys, uint64_t len)
+{
+	free(last_map);
+	last_map = malloc(len);
+	assert_non_null(last_map);
+	memcpy(last_map, pmem + phys, len);
+	return last_map;
+}
+
 static const void *pvh_test_map(void *ctx, uint64_t phys, uint64_t len)
 {
 	(void)ctx;
@@ -1014,11 +1028,7 @@ static const void *pvh_test_map(void *ctx, uint64_t phys, uint64_t len)
 		max_map_len = len;
 	if (phys >= pmem_end || len > pmem_end - phys)
 		return NULL;
-	free(last_map);
-	last_map = malloc(len);
-	assert_non_null(last_map);
-	memcpy(last_map, pmem + phys, len);
-	return last_map;
+	return serve_copy(phys, len);
 }
 
 static const struct boot_mapper pvh_mapper = {
@@ -1328,11 +1338,7 @@ static const void *pvh_region_map(void *ctx, uint64_t phys, uint64_t len)
 		max_map_len = len;
 	if (len == 0 || !rnd_mappable(phys, len))
 		return NULL;
-	free(last_map);
-	last_map = malloc(len);
-	assert_non_null(last_map);
-	memcpy(last_map, pmem + phys, len);
-	return last_map;
+	return serve_copy(phys, len);
 }
 
 static const struct boot_mapper pvh_region_mapper = {
