@@ -35,6 +35,11 @@ unsigned arch_call_on_all_cpus(void (*fn)(void *), void *arg);
 /* arch/x86_64/cpuinfo.c */
 uint64_t arch_max_phys_addr(void);
 
+/* arch/x86_64/random.c */
+bool arch_rdseed64(uint64_t *out);
+bool arch_rdrand64(uint64_t *out);
+uint64_t arch_cycles(void);
+
 /* arch/x86_64/power.c */
 __attribute__((noreturn)) void arch_power_off(void);
 __attribute__((noreturn)) void arch_reboot(void);

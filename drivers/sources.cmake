@@ -1,9 +1,10 @@
-# drivers/: ACPI, the screen console, the RTC.
+# drivers/: ACPI, the screen console, the RTC, the random pool.
 set(dir ${CMAKE_CURRENT_LIST_DIR})
 list(APPEND KERNEL_SOURCES
 	${dir}/acpi/acpi.c
 	${dir}/console/fbcon_console.c
-	${dir}/rtc/rtc.c)
+	${dir}/rtc/rtc.c
+	${dir}/char/random.c)
 list(APPEND KCORE_SOURCES
 	${dir}/acpi/acpi_tables.c
 	${dir}/acpi/aml_s5.c

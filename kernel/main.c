@@ -4,13 +4,15 @@
  * struct boot_info ready.  The order matters: the command line first (it
  * sets the log level), then memory (everything after allocates), ACPI
  * (interrupt routing needs the MADT), the screen console, interrupts,
- * clocks and the other CPUs, the RTC, and the initramfs.  Then "ready",
+ * clocks and the other CPUs, the RTC, the random pool, and the
+ * initramfs.  Then "ready",
  * and the boot CPU becomes the serial monitor.
  */
 #include "kernel/kmain.h"
 #include "arch/arch.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/console/fbcon.h"
+#include "drivers/char/random.h"
 #include "drivers/rtc/rtc.h"
 #include "fs/initramfs.h"
 #include "kernel/lib/cmdline.h"
@@ -176,6 +178,7 @@ void kmain(struct boot_info *bi)
 	cpus = arch_init_platform(acpi_get(), &platform_opts);
 	pr_info("smp: %u of %u CPUs online", cpus, cpus_listed(have_acpi));
 	rtc_init(have_acpi ? acpi_get()->century : 0);
+	random_init();
 	initramfs_init(bi);
 
 	fault = kernel_param("test.fault");

@@ -12,4 +12,6 @@ list(APPEND KCORE_SOURCES
 	${dir}/lib/format.c
 	${dir}/lib/cmdline.c
 	${dir}/lib/calendar.c
-	${dir}/lib/ksyms.c)
+	${dir}/lib/ksyms.c
+	${dir}/lib/chacha20.c
+	${dir}/lib/csprng.c)

@@ -12,8 +12,8 @@
  *     zone_lock (mm/page_alloc.c)
  *   kpt_lock (arch/x86_64/paging.c)
  *     zone_lock
- *   kstack_lock, ioapic_lock, rx_lock, log_lock are leaves: nothing is
- *   taken inside them.
+ *   kstack_lock, ioapic_lock, rx_lock, random_lock and log_lock are
+ *   leaves: nothing is taken inside them.
  * A panic ignores log_lock (it may have died holding it).
  *
  * The order is checked, not just written down: every lock has a rank
@@ -35,6 +35,7 @@ enum lock_rank {
 	LOCK_RANK_KSTACK = 30,
 	LOCK_RANK_IOAPIC = 40,
 	LOCK_RANK_SERIAL_RX = 41,
+	LOCK_RANK_RANDOM = 45,
 	LOCK_RANK_LOG = 60,		/* innermost: printk works anywhere */
 	LOCK_RANK_MAX = 63,
 };

@@ -17,7 +17,8 @@ list(APPEND KERNEL_SOURCES
 	${dir}/smp.c
 	${dir}/crosscall.c
 	${dir}/platform.c
-	${dir}/power.c)
+	${dir}/power.c
+	${dir}/random.c)
 # Boot-protocol parsers: pure, so host-tested too.
 list(APPEND KCORE_SOURCES
 	${dir}/boot_mb2.c
