@@ -20,6 +20,7 @@
 #include "kernel/monitor.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
+#include "kernel/time.h"
 #include "mm/mm.h"
 
 #define BASALT_VERSION	"0.1"
@@ -177,7 +178,8 @@ void kmain(struct boot_info *bi)
 	platform_opts.clocksource = kernel_param("clocksource");
 	cpus = arch_init_platform(acpi_get(), &platform_opts);
 	pr_info("smp: %u of %u CPUs online", cpus, cpus_listed(have_acpi));
-	rtc_init(have_acpi ? acpi_get()->century : 0);
+	if (rtc_init(have_acpi ? acpi_get()->century : 0) == 0)
+		ktime_set_real(rtc_now_unix());
 	random_init();
 	initramfs_init(bi);
 

@@ -7,6 +7,8 @@ list(APPEND KERNEL_SOURCES
 	${dir}/spinlock.c
 	${dir}/monitor.c
 	${dir}/selftest.c
+	${dir}/mutex.c
+	${dir}/time.c
 	${dir}/lib/string.c)
 list(APPEND KCORE_SOURCES
 	${dir}/lib/format.c
@@ -14,4 +16,7 @@ list(APPEND KCORE_SOURCES
 	${dir}/lib/calendar.c
 	${dir}/lib/ksyms.c
 	${dir}/lib/chacha20.c
-	${dir}/lib/csprng.c)
+	${dir}/lib/csprng.c
+	${dir}/cred.c)
+list(APPEND KHOST_SOURCES
+	${dir}/iov_iter.c)

@@ -112,11 +112,17 @@ void *kmalloc(size_t size)
 
 	if (size == 0)
 		return NULL;
-	if (size > KMALLOC_MAX_SLAB)
-		return kmalloc_large(size);
-	flags = spin_lock_irqsave(&kmalloc_lock);
-	p = slab_alloc(&caches[cache_index(size)]);
-	spin_unlock_irqrestore(&kmalloc_lock, flags);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (size > KMALLOC_MAX_SLAB) {
+			p = kmalloc_large(size);
+		} else {
+			flags = spin_lock_irqsave(&kmalloc_lock);
+			p = slab_alloc(&caches[cache_index(size)]);
+			spin_unlock_irqrestore(&kmalloc_lock, flags);
+		}
+		if (p || !mm_reclaim())
+			break;
+	}
 	return p;
 }
 

@@ -81,3 +81,24 @@ void mm_unmap_kernel_page(uint64_t va);
 paddr_t mm_kernel_page_phys(uint64_t va);
 int mm_identity_map_low(void);
 void mm_identity_unmap_low(void);
+
+/* mm/page_alloc.c: single pages shared by several owners (page cache,
+ * later mappings).  page_alloc(0) returns a page with refcount 1;
+ * page_put() of the last reference frees it. */
+void *page_to_virt(const struct page *p);
+void page_get(struct page *p);
+void page_put(struct page *p);
+
+/*
+ * mm/reclaim.c: caches that give memory back under pressure.  ->scan
+ * frees up to @nr objects and returns how many it freed; it runs with no
+ * spinlock held and must only trylock locks that allocation paths may
+ * hold.
+ */
+struct shrinker {
+	const char *name;
+	size_t (*scan)(size_t nr);
+};
+#define SHRINK_BATCH	1024
+void shrinker_register(struct shrinker *s);
+bool mm_reclaim(void);

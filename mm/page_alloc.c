@@ -208,12 +208,22 @@ void pmm_release_early_pool(void)
 }
 
 /* Allocate 2^@order contiguous frames; NULL when memory is exhausted. */
-struct page *page_alloc(unsigned order)
+static struct page *try_alloc(unsigned order)
 {
 	unsigned long flags = spin_lock_irqsave(&zone_lock);
 	struct page *p = buddy_alloc(&zone, order);
 
 	spin_unlock_irqrestore(&zone_lock, flags);
+	return p;
+}
+
+/* 2^@order frames, or NULL when even reclaim (mm/reclaim.c) found none. */
+struct page *page_alloc(unsigned order)
+{
+	struct page *p = try_alloc(order);
+
+	if (!p && mm_reclaim())
+		p = try_alloc(order);
 	return p;
 }
 
@@ -233,6 +243,22 @@ paddr_t page_to_phys(const struct page *p)
 struct page *phys_to_page(paddr_t pa)
 {
 	return buddy_pfn_to_page(&zone, pa >> PAGE_SHIFT);
+}
+
+void *page_to_virt(const struct page *p)
+{
+	return phys_to_virt(page_to_phys(p));
+}
+
+void page_get(struct page *p)
+{
+	__atomic_add_fetch(&p->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void page_put(struct page *p)
+{
+	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		page_free(p, 0);
 }
 
 /* Allocate and return the direct-map address of 2^@order frames. */

@@ -4,6 +4,7 @@ list(APPEND KERNEL_SOURCES
 	${dir}/page_alloc.c
 	${dir}/kmalloc.c
 	${dir}/kstack.c
+	${dir}/reclaim.c
 	${dir}/mm_selftest.c)
 list(APPEND KCORE_SOURCES
 	${dir}/buddy.c

@@ -18,7 +18,8 @@ list(APPEND KERNEL_SOURCES
 	${dir}/crosscall.c
 	${dir}/platform.c
 	${dir}/power.c
-	${dir}/random.c)
+	${dir}/random.c
+	${dir}/uaccess.c)
 # Boot-protocol parsers: pure, so host-tested too.
 list(APPEND KCORE_SOURCES
 	${dir}/boot_mb2.c

@@ -10,6 +10,19 @@ add_library(kcore_host STATIC ${KCORE_SOURCES})
 target_include_directories(kcore_host PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_options(kcore_host PRIVATE ${UNIT_CFLAGS})
 
+# khost: kernel files that need allocation, locks and time (the VFS and
+# file systems), built against the stand-ins in test/unit/shim/.  The shim
+# folder comes first on the include path so its arch/arch.h replaces the
+# real one.
+add_library(khost STATIC ${KHOST_SOURCES}
+	${CMAKE_SOURCE_DIR}/test/unit/shim/shim.c)
+target_include_directories(khost BEFORE PUBLIC
+	${CMAKE_SOURCE_DIR}/test/unit/shim)
+target_include_directories(khost PUBLIC ${CMAKE_SOURCE_DIR})
+target_include_directories(khost SYSTEM PUBLIC ${UAPI_DIR})
+target_compile_options(khost PRIVATE ${UNIT_CFLAGS})
+target_link_libraries(khost PUBLIC kcore_host)
+
 # basalt_unit_test(NAME): test/unit/NAME.c linked with kcore_host.
 function(basalt_unit_test name)
 	add_executable(${name} ${CMAKE_SOURCE_DIR}/test/unit/${name}.c)
@@ -19,6 +32,14 @@ function(basalt_unit_test name)
 	set_target_properties(${name} PROPERTIES
 		RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/unit)
 	add_test(NAME ${name} COMMAND ${name})
+endfunction()
+
+# basalt_khost_test(NAME): like basalt_unit_test, over khost.
+function(basalt_khost_test name)
+	basalt_unit_test(${name})
+	target_include_directories(${name} BEFORE PRIVATE
+		${CMAKE_SOURCE_DIR}/test/unit/shim)
+	target_link_libraries(${name} PRIVATE khost)
 endfunction()
 
 basalt_unit_test(test_format)
@@ -34,3 +55,4 @@ basalt_unit_test(test_acpi)
 basalt_unit_test(test_bootinfo)
 basalt_unit_test(test_fbcon)
 basalt_unit_test(test_chacha20)
+basalt_khost_test(test_iov_iter)
