@@ -15,6 +15,7 @@
 #include "drivers/char/random.h"
 #include "drivers/rtc/rtc.h"
 #include "fs/initramfs.h"
+#include "fs/vfs.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/monitor.h"
@@ -181,7 +182,8 @@ void kmain(struct boot_info *bi)
 	if (rtc_init(have_acpi ? acpi_get()->century : 0) == 0)
 		ktime_set_real(rtc_now_unix());
 	random_init();
-	initramfs_init(bi);
+	if (vfs_init(kernel_param("rootflags")) == 0)
+		initramfs_init(bi);
 
 	fault = kernel_param("test.fault");
 	if (fault)

@@ -15,7 +15,8 @@ target_compile_options(kcore_host PRIVATE ${UNIT_CFLAGS})
 # folder comes first on the include path so its arch/arch.h replaces the
 # real one.
 add_library(khost STATIC ${KHOST_SOURCES}
-	${CMAKE_SOURCE_DIR}/test/unit/shim/shim.c)
+	${CMAKE_SOURCE_DIR}/test/unit/shim/shim.c
+	${CMAKE_SOURCE_DIR}/test/unit/shim/shim_vfs.c)
 target_include_directories(khost BEFORE PUBLIC
 	${CMAKE_SOURCE_DIR}/test/unit/shim)
 target_include_directories(khost PUBLIC ${CMAKE_SOURCE_DIR})
@@ -56,3 +57,5 @@ basalt_unit_test(test_bootinfo)
 basalt_unit_test(test_fbcon)
 basalt_unit_test(test_chacha20)
 basalt_khost_test(test_iov_iter)
+basalt_khost_test(test_vfs)
+basalt_khost_test(test_tmpfs)
