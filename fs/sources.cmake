@@ -1,4 +1,4 @@
-# fs/: the VFS, tmpfs and the initramfs.  The VFS and the file
+# fs/: the VFS, tmpfs, devfs and the initramfs.  The VFS and the file
 # systems build on the host too (KHOST_SOURCES, against test/unit/shim/).
 set(dir ${CMAKE_CURRENT_LIST_DIR})
 list(APPEND KERNEL_SOURCES
@@ -13,6 +13,7 @@ list(APPEND KHOST_SOURCES
 	${dir}/pagecache.c
 	${dir}/vfs.c
 	${dir}/tmpfs.c
-	${dir}/chrdev.c)
+	${dir}/chrdev.c
+	${dir}/devfs.c)
 list(APPEND KCORE_SOURCES
 	${dir}/cpio.c)

@@ -12,6 +12,7 @@
 #include "arch/arch.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/console/fbcon.h"
+#include "drivers/char/mem.h"
 #include "drivers/char/random.h"
 #include "drivers/rtc/rtc.h"
 #include "fs/initramfs.h"
@@ -182,8 +183,11 @@ void kmain(struct boot_info *bi)
 	if (rtc_init(have_acpi ? acpi_get()->century : 0) == 0)
 		ktime_set_real(rtc_now_unix());
 	random_init();
-	if (vfs_init(kernel_param("rootflags")) == 0)
+	if (vfs_init(kernel_param("rootflags")) == 0) {
 		initramfs_init(bi);
+		if (devfs_init() == 0)
+			mem_devices_init();
+	}
 
 	fault = kernel_param("test.fault");
 	if (fault)
