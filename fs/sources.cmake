@@ -2,7 +2,8 @@
 # systems build on the host too (KHOST_SOURCES, against test/unit/shim/).
 set(dir ${CMAKE_CURRENT_LIST_DIR})
 list(APPEND KERNEL_SOURCES
-	${dir}/initramfs.c)
+	${dir}/initramfs_boot.c
+	${dir}/vfs_selftest.c)
 list(APPEND KHOST_SOURCES
 	${dir}/inode.c
 	${dir}/super.c
@@ -14,6 +15,7 @@ list(APPEND KHOST_SOURCES
 	${dir}/vfs.c
 	${dir}/tmpfs.c
 	${dir}/chrdev.c
-	${dir}/devfs.c)
+	${dir}/devfs.c
+	${dir}/initramfs.c)
 list(APPEND KCORE_SOURCES
 	${dir}/cpio.c)

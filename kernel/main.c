@@ -4,8 +4,8 @@
  * struct boot_info ready.  The order matters: the command line first (it
  * sets the log level), then memory (everything after allocates), ACPI
  * (interrupt routing needs the MADT), the screen console, interrupts,
- * clocks and the other CPUs, the RTC, the random pool, and the
- * initramfs.  Then "ready",
+ * clocks and the other CPUs, the RTC, the random pool, and the files
+ * (tmpfs root, initramfs, /dev).  Then "ready",
  * and the boot CPU becomes the serial monitor.
  */
 #include "kernel/kmain.h"
@@ -156,6 +156,23 @@ static unsigned cpus_listed(bool have_acpi)
 	return n ? n : 1;
 }
 
+/*
+ * The file layer: a tmpfs root, the initramfs unpacked into it, then /dev
+ * on top (mounted after the unpack, as Linux's devtmpfs is, so an archive
+ * cannot hide it).  A failure here leaves the kernel without files but
+ * still running its monitor.
+ */
+static void files_init(const struct boot_info *bi)
+{
+	if (vfs_init(kernel_param("rootflags")) != 0)
+		return;
+	initramfs_init(bi);
+	if (devfs_init() == 0)
+		mem_devices_init();
+	if (kernel_param("test.vfs"))
+		vfs_selftest();
+}
+
 static void report_ready(void)
 {
 	uint64_t ns = arch_ns_since_entry();
@@ -183,11 +200,7 @@ void kmain(struct boot_info *bi)
 	if (rtc_init(have_acpi ? acpi_get()->century : 0) == 0)
 		ktime_set_real(rtc_now_unix());
 	random_init();
-	if (vfs_init(kernel_param("rootflags")) == 0) {
-		initramfs_init(bi);
-		if (devfs_init() == 0)
-			mem_devices_init();
-	}
+	files_init(bi);
 
 	fault = kernel_param("test.fault");
 	if (fault)

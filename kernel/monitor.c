@@ -131,6 +131,9 @@ static const struct command commands[] = {
 	{ "date", cmd_date, "wall-clock time" },
 	{ "dmesg", cmd_dmesg, "the kernel log ring, every level" },
 	{ "memtest", cmd_memtest, "allocator stress on every CPU at once" },
+	{ "ls", monitor_ls, "list a directory (default /)" },
+	{ "cat", monitor_cat, "print a text file (its first 4 KiB)" },
+	{ "hd", monitor_hd, "hex of a file's first 32 bytes" },
 	{ "poweroff", cmd_poweroff, "ACPI power-off" },
 	{ "reboot", cmd_reboot, "reset the machine" },
 };

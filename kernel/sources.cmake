@@ -6,6 +6,7 @@ list(APPEND KERNEL_SOURCES
 	${dir}/panic.c
 	${dir}/spinlock.c
 	${dir}/monitor.c
+	${dir}/monitor_files.c
 	${dir}/selftest.c
 	${dir}/mutex.c
 	${dir}/time.c

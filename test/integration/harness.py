@@ -77,12 +77,27 @@ FRAME_RE = re.compile(
 HALTED_RE = re.compile(
     r"^System halted: (?P<stopped>\d+) of (?P<cpus>\d+) CPUs stopped\.")
 
+# After unpacking the initramfs into the root file system.  Bytes are the
+# data of the members unpacked: file contents and symlink targets.
 INITRAMFS_SUMMARY_RE = re.compile(
-    r"^initramfs: (?P<entries>\d+) entries, (?P<bytes>\d+) bytes of file "
-    r"data")
+    r"^initramfs: unpacked (?P<entries>\d+) entries \((?P<bytes>\d+) "
+    r"bytes\) from (?P<archives>\d+) archive\(s\), skipped "
+    r"(?P<skipped>\d+)$")
+# A parse error ends the unpacking; the members before it stay unpacked.
 INITRAMFS_CORRUPT_RE = re.compile(
     r"^initramfs: corrupt archive at offset (?P<offset>\d+): "
-    r"(?P<reason>.*); booting without it")
+    r"(?P<reason>.*); stopped after (?P<kept>\d+) entries$")
+# A member that could not be made (bad name, no parent, no space, ...).
+INITRAMFS_SKIP_RE = re.compile(
+    r"^initramfs: skipping '(?P<name>.*)': (?P<why>.*)$")
+# At loglevel=7, after unpacking: one line per object in the root file
+# system, depth-first, each directory's entries sorted, the root first.
+# Size for files, directories and symlinks; "major,minor" for devices.
+ROOTFS_RE = re.compile(
+    r"^rootfs: (?P<mode>[-dlcbps?][-rwxsStT]{9}) (?P<nlink>\d+) "
+    r"(?P<uid>\d+) (?P<gid>\d+) "
+    r"(?:(?P<major>\d+),(?P<minor>\d+)|(?P<size>\d+)) "
+    r"ino=(?P<ino>\d+) (?P<path>/.*?)(?: -> (?P<target>.*))?$")
 # At loglevel=7, one line per archive member.  A device node's size
 # column may read "0" or "major, minor".
 INITRAMFS_ENTRY_RE = re.compile(
@@ -91,6 +106,14 @@ INITRAMFS_ENTRY_RE = re.compile(
 
 # Any line containing one of these fails a test that does not expect a
 # fault (searched in the whole line, timestamp or not).
+VFS_SELFTEST_PASS_RE = re.compile(r"^vfs: self-check passed \((?P<checks>\d+) checks\)")
+VFS_SELFTEST_FAIL_RE = re.compile(r"^vfs: self-check FAILED: ")
+MONITOR_HD_RE = re.compile(
+    r"^monitor: (?P<path>/\S+): (?P<n>-?\d+) bytes:\s*(?P<hex>[0-9a-f ]*)$")
+MONITOR_LS_RE = re.compile(
+    r"^monitor: (?P<mode>[-dlcbps][-rwxsStT]{9}) +(?P<size>\d+) +(?P<ino>\d+) (?P<name>.+)$")
+KMSG_RECORD_RE = re.compile(
+    r"^monitor: (?P<prio>\d+),(?P<seq>\d+),(?P<usec>\d+),-;(?P<text>.*)$")
 UNEXPECTED_FAULT_RE = re.compile(r"Kernel panic|EXCEPTION:")
 
 # test.fault=<kind>: (exception name, or None for a panic; the function

@@ -6,6 +6,7 @@ test fails by raising harness.TestFailure (use expect()); QEMUs are
 killed and their logs kept by the runner.  No timing assertions: the
 timeouts only bound hangs.
 """
+import collections
 import datetime
 import os
 import stat
@@ -360,7 +361,9 @@ NEWC_FILESIZE_FIELD = 6  # ino mode uid gid nlink mtime *filesize*
 NEWC_HEADER_LEN = 110
 
 
-def check_corrupt_initramfs(t, data, bad_offset):
+def check_corrupt_initramfs(t, data, bad_offset, kept):
+    """Boot with a damaged archive: the error names the damaged header,
+    the kept members before it are unpacked, and the boot goes on."""
     initrd = write_file(t.path("initramfs.cpio"), data)
     vm = t.vm(machine="pc", smp=1, initrd=initrd)
     vm.wait_for(harness.BANNER_RE, DIRECT_TIMEOUT, "the boot banner")
@@ -370,6 +373,14 @@ def check_corrupt_initramfs(t, data, bad_offset):
     expect(int(line.m.group("offset")) == bad_offset,
            "corrupt archive reported at offset %s, expected %d (the "
            "damaged header)", line.m.group("offset"), bad_offset)
+    expect(int(line.m.group("kept")) == kept,
+           "%s entries kept before the damage, expected %d",
+           line.m.group("kept"), kept)
+    summary = vm.wait_for(harness.INITRAMFS_SUMMARY_RE, DIRECT_TIMEOUT,
+                          "the initramfs summary", fail_on=harness.READY_RE)
+    expect(int(summary.m.group("entries")) == kept,
+           "summary says %s entries unpacked, expected %d",
+           summary.m.group("entries"), kept)
     vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
     poweroff(vm)
 
@@ -382,7 +393,7 @@ def initramfs_with_bad_hex_digit_is_refused_and_boot_continues(t):
            + 5)
     expect(chr(data[pos]) in "0123456789abcdef", "test bug: not a hex digit")
     data = data[:pos] + b"g" + data[pos + 1:]
-    check_corrupt_initramfs(t, data, victim)
+    check_corrupt_initramfs(t, data, victim, kept=1)  # "bin" came first
 
 
 @case
@@ -391,7 +402,7 @@ def initramfs_truncated_in_file_data_is_refused_and_boot_continues(t):
     victim = offsets[1]  # bin/hello: 1280 bytes of data
     name_len = len("bin/hello") + 1
     cut = victim + NEWC_HEADER_LEN + name_len + 100
-    check_corrupt_initramfs(t, data[:cut], victim)
+    check_corrupt_initramfs(t, data[:cut], victim, kept=1)
 
 
 def expected_listing(tree):
@@ -433,6 +444,193 @@ def initramfs_listing_at_loglevel_7_matches_archive(t):
     got = int(summary.m.group("bytes"))
     expect(got == data_bytes, "summary says %d bytes of file data, packed "
            "%d (file contents and symlink targets)", got, data_bytes)
+    poweroff(vm)
+
+
+# One object of an archive for the rootfs test.
+RootfsNode = collections.namedtuple(
+    "RootfsNode", "name mode uid gid data rdev ino nlink")
+
+
+def rootfs_node(name, mode, uid=0, gid=0, data=b"", rdev=(0, 0), ino=None,
+                nlink=None):
+    return RootfsNode(name, mode, uid, gid, data, rdev, ino, nlink)
+
+
+S_DIR, S_REG, S_LNK = stat.S_IFDIR, stat.S_IFREG, stat.S_IFLNK
+# Bytes that cross page boundaries and are not text.
+ROOTFS_BINARY = bytes((i * 7 + i // 256) % 256 for i in range(70000))
+# Two archives, joined as `cat a.cpio b.cpio` would: the second replaces
+# etc/motd and adds a file.  Hard links as GNU cpio writes them: same ino,
+# nlink 2, data on the last link.
+ROOTFS_ARCHIVES = [
+    [
+        rootfs_node(".", S_DIR | 0o755),
+        rootfs_node("bin", S_DIR | 0o755),
+        rootfs_node("bin/busybox", S_REG | 0o4755, data=ROOTFS_BINARY),
+        rootfs_node("bin/sh", S_LNK | 0o777, data=b"busybox"),
+        rootfs_node("init", S_LNK | 0o777, uid=11, gid=12,
+                    data=b"/bin/busybox"),
+        rootfs_node("etc", S_DIR | 0o750, gid=42),
+        rootfs_node("etc/motd", S_REG | 0o644, uid=1000, gid=1000,
+                    data=b"first motd\n"),
+        rootfs_node("etc/passwd", S_REG | 0o644,
+                    data=b"root:x:0:0:root:/root:/bin/sh\n"),
+        rootfs_node("usr", S_DIR | 0o755),
+        rootfs_node("usr/share", S_DIR | 0o2775, uid=7, gid=8),
+        rootfs_node("usr/share/doc", S_DIR | 0o1777),
+        rootfs_node("usr/share/doc/basalt", S_DIR | 0o700, uid=1000,
+                    gid=1000),
+        rootfs_node("usr/share/doc/basalt/README", S_REG | 0o444,
+                    uid=1000, gid=1000, data=b"four levels down\n"),
+        rootfs_node("sbin", S_DIR | 0o711),
+        rootfs_node("sbin/tool", S_REG | 0o751, uid=5, gid=6, ino=900,
+                    nlink=2),
+        rootfs_node("bin/tool", S_REG | 0o751, uid=5, gid=6, ino=900,
+                    nlink=2, data=b"one inode, two names\n"),
+        rootfs_node("dev", S_DIR | 0o755),
+        rootfs_node("dev/ttyS0", stat.S_IFCHR | 0o620, gid=5,
+                    rdev=(4, 64)),
+        rootfs_node("dev/null", stat.S_IFCHR | 0o666, rdev=(1, 3)),
+        rootfs_node("dev/initctl", stat.S_IFIFO | 0o600, uid=1, gid=2),
+    ],
+    [
+        rootfs_node("etc/motd", S_REG | 0o600, uid=2000, gid=3000,
+                    data=b"replaced by the second archive\n"),
+        rootfs_node("etc/late", S_REG | 0o640, uid=3, gid=4,
+                    data=b"late arrival\n"),
+    ],
+]
+
+
+def build_rootfs_initramfs(archives):
+    """The archives back to back, each padded to 512 bytes as images are."""
+    out = bytearray()
+    for members in archives:
+        for ino, n in enumerate(members, 1):
+            out += mkcpio.newc_entry(
+                n.name, n.mode, n.data, ino=n.ino or ino,
+                nlink=n.nlink or (2 if stat.S_ISDIR(n.mode) else 1),
+                mtime=1700000000, uid=n.uid, gid=n.gid,
+                rdev_major=n.rdev[0], rdev_minor=n.rdev[1])
+        out += mkcpio.trailer()
+        out += b"\0" * (-len(out) % 512)
+    return bytes(out)
+
+
+def expected_rootfs(archives):
+    """path -> RootfsNode as the tree must end up (later members win)."""
+    want = {}
+    for members in archives:
+        # Every name of a hard-linked inode has the data of the one
+        # member that carries it.
+        shared = {n.ino: n.data for n in members if n.nlink and n.data}
+        for n in members:
+            if n.nlink:
+                n = n._replace(data=shared.get(n.ino, b""))
+            path = "/" if n.name == "." else "/" + n.name
+            want[path] = n
+    return want
+
+
+def check_rootfs_object(path, n, got, want):
+    """Compare one 'rootfs:' line (got: its match) with what was packed."""
+    g = got.groupdict()
+    mode = stat.filemode(n.mode)
+    expect(g["mode"] == mode, "%s: mode %s, packed %s", path, g["mode"], mode)
+    expect((int(g["uid"]), int(g["gid"])) == (n.uid, n.gid),
+           "%s: owner %s:%s, packed %d:%d", path, g["uid"], g["gid"],
+           n.uid, n.gid)
+    if stat.S_ISCHR(n.mode) or stat.S_ISBLK(n.mode):
+        expect(g["major"] is not None and
+               (int(g["major"]), int(g["minor"])) == n.rdev,
+               "%s: device %s,%s, packed %d,%d", path, g["major"],
+               g["minor"], *n.rdev)
+        return
+    expect(g["size"] is not None, "%s: no size listed", path)
+    size = int(g["size"])
+    if stat.S_ISDIR(n.mode):
+        children = [p for p in want if p != "/" and
+                    os.path.dirname(p) == path]
+        subdirs = [p for p in children if stat.S_ISDIR(want[p].mode)]
+        # As Linux's tmpfs: "." and ".." plus one link per subdirectory,
+        # and 20 bytes per entry including the two dots.
+        expect(int(g["nlink"]) == 2 + len(subdirs),
+               "%s: nlink %s, expected %d (2 + %d subdirectories)", path,
+               g["nlink"], 2 + len(subdirs), len(subdirs))
+        expect(size == 20 * (2 + len(children)),
+               "%s: size %d, expected %d for %d entries", path, size,
+               20 * (2 + len(children)), len(children))
+        return
+    expect(size == len(n.data), "%s: size %d, packed %d bytes", path, size,
+           len(n.data))
+    if stat.S_ISLNK(n.mode):
+        expect(g["target"] == n.data.decode(), "%s: target %r, packed %r",
+               path, g["target"], n.data.decode())
+    elif not n.nlink:
+        expect(int(g["nlink"]) == 1, "%s: nlink %s, expected 1", path,
+               g["nlink"])
+
+
+@case
+def initramfs_unpacks_every_object_type_into_rootfs(t):
+    archives = ROOTFS_ARCHIVES
+    initrd = write_file(t.path("initramfs.cpio"),
+                        build_rootfs_initramfs(archives))
+    want = expected_rootfs(archives)
+    vm = t.vm(machine="pc", smp=1, initrd=initrd, cmdline="loglevel=7")
+    banner = vm.wait_for(harness.BANNER_RE, DIRECT_TIMEOUT, "the boot banner")
+    summary = vm.wait_for(harness.INITRAMFS_SUMMARY_RE, DIRECT_TIMEOUT,
+                          "the initramfs summary", fail_on=harness.READY_RE)
+    ready = vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
+
+    skipped = vm.find_all(harness.INITRAMFS_SKIP_RE, banner.index,
+                          ready.index)
+    expect(not skipped, "members skipped: %s", [l.msg for l in skipped])
+    g = summary.m.groupdict()
+    members = [n for members in archives for n in members]
+    expect(int(g["entries"]) == len(members) and g["skipped"] == "0" and
+           int(g["archives"]) == len(archives) and
+           int(g["bytes"]) == sum(len(n.data) for n in members),
+           "summary %r, expected %d entries, %d bytes, %d archives, "
+           "0 skipped", summary.msg, len(members),
+           sum(len(n.data) for n in members), len(archives))
+
+    listed = vm.find_all(harness.ROOTFS_RE, summary.index, ready.index)
+    paths = [l.m.group("path") for l in listed]
+    got = {l.m.group("path"): l.m for l in listed}
+    expect(len(paths) == len(got), "objects listed twice: %s", paths)
+    expect(set(got) == set(want),
+           "listed tree differs from the archives: missing %s, extra %s",
+           sorted(set(want) - set(got)), sorted(set(got) - set(want)))
+    # Depth-first with each directory sorted: exactly sorted by path
+    # components.
+    expect(paths == sorted(paths, key=lambda p: p.split("/")),
+           "listing is not depth-first in sorted order: %s", paths)
+    for path, n in want.items():
+        check_rootfs_object(path, n, got[path], want)
+
+    # Hard links: one inode, two names, nlink 2; every other object has
+    # an inode of its own.
+    tool, link = got["/sbin/tool"], got["/bin/tool"]
+    expect(tool.group("ino") == link.group("ino"),
+           "hard links have inodes %s and %s", tool.group("ino"),
+           link.group("ino"))
+    expect(tool.group("nlink") == link.group("nlink") == "2",
+           "hard links have nlink %s and %s, expected 2",
+           tool.group("nlink"), link.group("nlink"))
+    inos = [m.group("ino") for p, m in got.items() if p != "/bin/tool"]
+    expect(len(set(inos)) == len(inos), "objects share inodes: %s",
+           sorted((m.group("ino"), p) for p, m in got.items()))
+
+    # The data is really there: through the monitor's cat.
+    for path, text in (("/etc/motd", "replaced by the second archive"),
+                       ("/sbin/tool", "one inode, two names"),
+                       ("/bin/tool", "one inode, two names"),
+                       ("/usr/share/doc/basalt/README", "four levels down")):
+        monitor_command(vm, "cat " + path)
+        vm.wait_for(harness.literal(harness.MONITOR_ECHO_FMT.format(text)),
+                    DIRECT_TIMEOUT, "%r from cat %s" % (text, path))
     poweroff(vm)
 
 
@@ -643,3 +841,60 @@ def machine_without_acpi_runs_on_one_cpu_with_polled_serial(t):
     status = vm.wait_exit(EXIT_TIMEOUT)
     expect(status == 0, "QEMU exit status %s after reboot, expected 0",
            status)
+
+
+# --------------------------------------------------------------------------
+# Files: the VFS self-check and /dev, driven through the monitor.
+# --------------------------------------------------------------------------
+
+@case
+def vfs_selfcheck_passes_at_boot_on_4_cpus(t):
+    vm = t.vm(machine="q35", smp=4, cmdline="test.vfs")
+    vm.wait_for(harness.VFS_SELFTEST_PASS_RE, DIRECT_TIMEOUT,
+                "the VFS self-check verdict",
+                fail_on=harness.VFS_SELFTEST_FAIL_RE)
+    vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
+    poweroff(vm)
+
+
+def monitor_lines(vm, command, rx, count, what):
+    """Run a monitor command and collect @count lines matching @rx."""
+    start = len(vm.lines)
+    monitor_command(vm, command)
+    for _ in range(count):
+        vm.wait_for(rx, DIRECT_TIMEOUT, what)
+    return [m for m in (rx.search(l.msg or "") for l in vm.lines[start:])
+            if m]
+
+
+@case
+def dev_nodes_are_there_and_behave(t):
+    vm = t.vm(machine="pc", smp=2)
+    vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
+    names = {m.group("name"): m.group("mode") for m in
+             monitor_lines(vm, "ls /dev", harness.MONITOR_LS_RE, 9,
+                           "the /dev listing")}
+    for node, mode in (("null", "crw-rw-rw-"), ("zero", "crw-rw-rw-"),
+                       ("full", "crw-rw-rw-"), ("random", "crw-rw-rw-"),
+                       ("urandom", "crw-rw-rw-"), ("kmsg", "crw-r--r--"),
+                       ("console", "crw-------")):
+        expect(names.get(node) == mode, "/dev/%s: mode %s, expected %s",
+               node, names.get(node), mode)
+    zero = monitor_lines(vm, "hd /dev/zero", harness.MONITOR_HD_RE, 1,
+                         "/dev/zero bytes")[0]
+    expect(zero.group("n") == "32" and set(zero.group("hex").split()) == {"00"},
+           "/dev/zero gave %s", zero.group(0))
+    rand = [monitor_lines(vm, "hd /dev/urandom", harness.MONITOR_HD_RE, 1,
+                          "/dev/urandom bytes")[0] for _ in range(2)]
+    expect(all(r.group("n") == "32" for r in rand), "short urandom reads")
+    expect(rand[0].group("hex") != rand[1].group("hex"),
+           "two /dev/urandom reads were equal: %s", rand[0].group("hex"))
+    null = monitor_lines(vm, "hd /dev/null", harness.MONITOR_HD_RE, 1,
+                         "/dev/null bytes")[0]
+    expect(null.group("n") == "0", "/dev/null read gave %s", null.group(0))
+    rec = monitor_lines(vm, "cat /dev/kmsg", harness.KMSG_RECORD_RE, 1,
+                        "a /dev/kmsg record")[0]
+    expect(rec.group("seq") == "0" and rec.group("text").startswith("Basalt"),
+           "first /dev/kmsg record: %s", rec.group(0))
+    poweroff(vm)
+
