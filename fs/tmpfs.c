@@ -90,6 +90,9 @@ struct tmpfs_sb_info {
 struct tmpfs_inode {
 	struct inode vfs;
 	struct list_head dirents;	/* [L] struct tmpfs_dirent, by cookie */
+	struct list_head *buckets;	/* [L] name hash of big directories */
+	uint32_t nbuckets;		/* [L] 0: no table, scan the list */
+	uint32_t nentries;		/* [L] */
 	uint64_t next_cookie;		/* [L] only grows */
 	uint64_t parent_ino;		/* [L] directories: what ".." reports */
 	char *symlink;			/* [I] target, NUL-terminated */
@@ -102,6 +105,8 @@ struct tmpfs_inode {
  */
 struct tmpfs_dirent {
 	struct list_head link;		/* [P] on tmpfs_inode.dirents */
+	struct list_head hlink;		/* [P] on a bucket, if there is a table */
+	uint32_t hash;			/* [I] qstr hash of the name */
 	struct inode *inode;		/* [P] i_count reference held */
 	uint64_t cookie;		/* [I] readdir position - 2 */
 	uint32_t len;			/* [I] */
@@ -215,6 +220,7 @@ static void tmpfs_destroy_inode(struct inode *inode)
 	struct tmpfs_inode *ti = TMPFS_I(inode);
 
 	KASSERT(list_empty(&ti->dirents));
+	kfree(ti->buckets);
 	kfree(ti);
 }
 
@@ -341,12 +347,53 @@ static struct tmpfs_dirent *dirent_alloc(const struct qstr *name)
 	if (!de)
 		return NULL;
 	list_init(&de->link);
+	list_init(&de->hlink);
+	de->hash = name->hash;
 	de->inode = NULL;
 	de->cookie = 0;
 	de->len = name->len;
 	memcpy(de->name, name->name, name->len);
 	de->name[name->len] = '\0';
 	return de;
+}
+
+/*
+ * Name lookup.  Small directories are scanned; once one holds more than
+ * HASH_MIN_ENTRIES names it gets a hash table, grown fourfold whenever
+ * it averages two names a bucket, so lookups stay O(1) however big the
+ * directory gets.  Growing is best effort: without memory the old table
+ * (or the scan) still gives right answers, only slower.
+ */
+#define HASH_MIN_ENTRIES	32
+#define HASH_MAX_BUCKETS	(1u << 20)
+
+static struct list_head *bucket_of(struct tmpfs_inode *td, uint32_t hash)
+{
+	return &td->buckets[hash & (td->nbuckets - 1)];
+}
+
+static void maybe_grow_table(struct tmpfs_inode *td)
+{
+	uint32_t n = td->nbuckets ? td->nbuckets * 4 : 64;
+	struct list_head *table, *pos;
+
+	if (td->nentries < HASH_MIN_ENTRIES || td->nentries <= 2 * td->nbuckets ||
+	    td->nbuckets >= HASH_MAX_BUCKETS)
+		return;
+	table = kmalloc(n * sizeof(*table));
+	if (!table)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		list_init(&table[i]);
+	kfree(td->buckets);
+	td->buckets = table;
+	td->nbuckets = n;
+	list_for_each(pos, &td->dirents) {
+		struct tmpfs_dirent *de =
+			list_entry(pos, struct tmpfs_dirent, link);
+
+		list_add(&de->hlink, bucket_of(td, de->hash));
+	}
 }
 
 /* Appends @de, taking over its inode reference, with a fresh cookie. */
@@ -358,15 +405,29 @@ static void dirent_link(struct inode *dir, struct tmpfs_dirent *de,
 	de->inode = inode;
 	de->cookie = td->next_cookie++;
 	list_add_tail(&de->link, &td->dirents);
+	if (td->nbuckets)
+		list_add(&de->hlink, bucket_of(td, de->hash));
+	td->nentries++;
 	dir->i_size += TMPFS_DIRENT_SIZE;
+	maybe_grow_table(td);
 }
 
 /* Takes @de off its directory; the caller drops de->inode and frees it. */
 static void dirent_unlink(struct inode *dir, struct tmpfs_dirent *de)
 {
 	list_del(&de->link);
+	list_del(&de->hlink);
+	list_init(&de->hlink);
+	TMPFS_I(dir)->nentries--;
 	KASSERT(dir->i_size >= TMPFS_DIRENT_SIZE);
 	dir->i_size -= TMPFS_DIRENT_SIZE;
+}
+
+static bool dirent_matches(const struct tmpfs_dirent *de,
+			   const struct qstr *name)
+{
+	return de->len == name->len &&
+	       memcmp(de->name, name->name, name->len) == 0;
 }
 
 static struct tmpfs_dirent *dirent_find(struct inode *dir,
@@ -375,12 +436,21 @@ static struct tmpfs_dirent *dirent_find(struct inode *dir,
 	struct tmpfs_inode *td = TMPFS_I(dir);
 	struct list_head *pos;
 
+	if (td->nbuckets) {
+		list_for_each(pos, bucket_of(td, name->hash)) {
+			struct tmpfs_dirent *de =
+				list_entry(pos, struct tmpfs_dirent, hlink);
+
+			if (de->hash == name->hash && dirent_matches(de, name))
+				return de;
+		}
+		return NULL;
+	}
 	list_for_each(pos, &td->dirents) {
 		struct tmpfs_dirent *de =
 			list_entry(pos, struct tmpfs_dirent, link);
 
-		if (de->len == name->len &&
-		    memcmp(de->name, name->name, name->len) == 0)
+		if (dirent_matches(de, name))
 			return de;
 	}
 	return NULL;

@@ -124,7 +124,7 @@ static int try_mount(const char *opts)
 }
 
 /* Collects readdir entries; refuses entries after @limit (-1: none). */
-#define MAX_ENTRIES 64
+#define MAX_ENTRIES 1600
 struct collector {
 	struct dir_context dc;
 	int limit;
@@ -1016,6 +1016,46 @@ static void tmpfs_readdir_in_small_steps_sees_each_once(void **state)
 	}
 }
 
+/* Past the hash threshold: names are found, renamed and removed through
+ * the table, and a listing still shows each survivor once. */
+static void tmpfs_big_directory_lookups_use_the_hash(void **state)
+{
+	enum { N = 3000 };
+	struct collector *c = test_malloc(sizeof(*c));
+	char name[32], other[32];
+
+	(void)state;
+	assert_int_equal(vfs_mkdir(&ctx, NULL, "/big", 0755), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "/big/f%d", i);
+		create_empty(name);
+	}
+	dcache_prune(SIZE_MAX);		/* make lookups reach tmpfs */
+	for (int i = 0; i < N; i += 2) {
+		snprintf(name, sizeof(name), "/big/f%d", i);
+		assert_int_equal(vfs_unlink(&ctx, NULL, name), 0);
+	}
+	for (int i = 1; i < N; i += 4) {
+		snprintf(name, sizeof(name), "/big/f%d", i);
+		snprintf(other, sizeof(other), "/big/g%d", i);
+		assert_int_equal(vfs_rename(&ctx, NULL, name, NULL, other, 0), 0);
+	}
+	dcache_prune(SIZE_MAX);
+	for (int i = 0; i < N; i++) {
+		bool renamed = i % 4 == 1, gone = i % 2 == 0;
+
+		snprintf(name, sizeof(name), "/big/f%d", i);
+		snprintf(other, sizeof(other), "/big/g%d", i);
+		assert_int_equal(stat_err(name), gone || renamed ? -ENOENT : 0);
+		assert_int_equal(stat_err(other), renamed ? 0 : -ENOENT);
+	}
+	list_dir("/big", c);
+	assert_int_equal(c->n, 2 + N / 2);
+	assert_int_equal(count_name(c, "g1"), 1);
+	assert_int_equal(count_name(c, "f3"), 1);
+	test_free(c);
+}
+
 static void tmpfs_readdir_resumes_without_repeats(void **state)
 {
 	struct collector c;
@@ -1623,6 +1663,7 @@ int main(void)
 		T(tmpfs_default_root_mode_is_sticky_1777),
 		T(tmpfs_create_then_stat_finds_regular_file),
 		T(tmpfs_lookup_missing_gives_enoent),
+		T(tmpfs_big_directory_lookups_use_the_hash),
 		T(tmpfs_write_then_read_back),
 		T(tmpfs_write_across_pages_reads_back),
 		T(tmpfs_write_counts_blocks_per_page),
