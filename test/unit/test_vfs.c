@@ -7,6 +7,7 @@
 #include "fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "mm/mm.h"
 #include "test/unit/shim/shim.h"
 
 #include <stdarg.h>
@@ -325,6 +326,120 @@ static void vfs_open_flags(void **state)
 	expect_content("/created", "");
 }
 
+/* A file system with almost nothing: every missing slot must give the
+ * error fs/vfs.h documents. */
+static struct inode *bare_alloc_inode(struct super_block *sb)
+{
+	(void)sb;
+	return kzalloc(sizeof(struct inode));
+}
+
+static int bare_lookup(struct inode *dir, struct dentry *dentry)
+{
+	(void)dir;
+	d_add(dentry, NULL);
+	return 0;
+}
+
+static const struct super_ops bare_sops = { .alloc_inode = bare_alloc_inode };
+static const struct inode_ops bare_dir_iops = { .lookup = bare_lookup };
+
+static int bare_fill_super(struct super_block *sb, const char *source,
+			   const char *data)
+{
+	struct inode *root;
+
+	(void)source;
+	(void)data;
+	sb->s_op = &bare_sops;
+	root = inode_new(sb);
+	if (!root)
+		return -ENOMEM;
+	root->i_ino = 1;
+	root->i_mode = S_IFDIR | 0777;
+	root->i_nlink = 2;
+	root->i_op = &bare_dir_iops;
+	sb->s_root = d_alloc_root(root);
+	return sb->s_root ? 0 : -ENOMEM;
+}
+
+static struct file_system_type bare_type = {
+	.name = "bare",
+	.fill_super = bare_fill_super,
+};
+
+static void vfs_missing_ops_give_documented_errors(void **state)
+{
+	struct file *f;
+
+	(void)state;
+	assert_int_equal(register_filesystem(&bare_type), 0);
+	assert_int_equal(register_filesystem(&bare_type), -EBUSY);
+	assert_int_equal(vfs_mkdir(&ctx, NULL, "/bare", 0755), 0);
+	assert_int_equal(vfs_mount(&ctx, "b", "/bare", "bare", 0, NULL), 0);
+	assert_int_equal(vfs_mount(&ctx, "b", "/bare", "nosuchfs", 0, NULL),
+			 -ENODEV);
+	assert_int_equal(vfs_mkdir(&ctx, NULL, "/bare/d", 0755), -EPERM);
+	assert_int_equal(vfs_open(&ctx, NULL, "/bare/f", O_CREAT | O_WRONLY,
+				  0644, &f), -EACCES);
+	assert_int_equal(vfs_symlink(&ctx, "x", NULL, "/bare/l"), -EPERM);
+	assert_int_equal(vfs_mknod(&ctx, NULL, "/bare/p", S_IFIFO | 0644, 0),
+			 -EPERM);
+	assert_int_equal(vfs_rename(&ctx, NULL, "/bare/a", NULL, "/bare/b", 0),
+			 -ENOENT);
+	assert_int_equal(vfs_open(&ctx, NULL, "/bare", O_RDONLY, 0, &f), 0);
+	{
+		struct dir_context dc = { 0 };
+		char byte;
+
+		assert_int_equal(vfs_readdir(f, &dc), -ENOTDIR);
+		assert_int_equal(kernel_read(f, &byte, 1), -EISDIR);
+		assert_int_equal(vfs_llseek(f, 0, SEEK_SET), -ESPIPE);
+		assert_int_equal(vfs_ioctl(f, 0x5401, 0), -ENOTTY);
+		assert_int_equal(vfs_fsync(f, false), -EINVAL);
+		assert_int_equal(vfs_poll(f, NULL),
+				 POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+	}
+	file_put(f);
+	assert_int_equal(vfs_umount(&ctx, "/bare"), 0);
+}
+
+static void vfs_chmod_chown_rules(void **state)
+{
+	struct cred user = { .uid = 1000, .euid = 1000, .fsuid = 1000,
+			     .gid = 100, .egid = 100, .fsgid = 100 };
+	struct vfs_ctx uctx = ctx;
+	struct iattr attr = { 0 };
+	struct kstat st;
+
+	(void)state;
+	uctx.cred = &user;
+	write_file("/owned", "x");
+	attr.valid = ATTR_UID | ATTR_GID;
+	attr.uid = 1000;
+	attr.gid = 100;
+	assert_int_equal(vfs_setattr_path(&ctx, NULL, "/owned", 0, &attr), 0);
+	/* the owner may chmod, and set-gid survives only in their group */
+	attr = (struct iattr){ .valid = ATTR_MODE, .mode = 02755 };
+	assert_int_equal(vfs_setattr_path(&uctx, NULL, "/owned", 0, &attr), 0);
+	assert_int_equal(stat_of("/owned", 0, &st), 0);
+	assert_int_equal(st.mode & 07777, 02755);
+	/* giving the file away is root's privilege */
+	attr = (struct iattr){ .valid = ATTR_UID, .uid = 0 };
+	assert_int_equal(vfs_setattr_path(&uctx, NULL, "/owned", 0, &attr),
+			 -EPERM);
+	/* a group the owner is not in */
+	attr = (struct iattr){ .valid = ATTR_GID, .gid = 5 };
+	assert_int_equal(vfs_setattr_path(&uctx, NULL, "/owned", 0, &attr),
+			 -EPERM);
+	/* root's chown clears set-gid on a group-executable file */
+	attr = (struct iattr){ .valid = ATTR_GID, .gid = 5 };
+	assert_int_equal(vfs_setattr_path(&ctx, NULL, "/owned", 0, &attr), 0);
+	assert_int_equal(stat_of("/owned", 0, &st), 0);
+	assert_int_equal(st.mode & 07777, 0755);
+	assert_int_equal(st.gid, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +460,8 @@ int main(void)
 		T(vfs_unlinked_open_file_keeps_its_data),
 		T(vfs_dcache_prune_frees_unused_dentries),
 		T(vfs_open_flags),
+		T(vfs_missing_ops_give_documented_errors),
+		T(vfs_chmod_chown_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
