@@ -8,6 +8,7 @@
  */
 #include "fs/internal.h"
 #include "kernel/errno.h"
+#include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 #include "mm/mm.h"
@@ -140,6 +141,27 @@ static void check_devices(struct check_state *s, uint8_t *a, uint8_t *b)
 	check(s, r == -ENOSPC, "/dev/full refuses writes", r);
 }
 
+/* Negative dentries pile up; reclaim (as under memory pressure) must
+ * give them back through the dcache's shrinker. */
+static void check_reclaim(struct check_state *s)
+{
+	char name[32];
+	struct kstat st;
+	uint64_t before, piled;
+
+	before = dcache_nr_dentries();
+	for (int i = 0; i < 200; i++) {
+		ksnprintf(name, sizeof(name), "/.absent-%d", i);
+		vfs_stat(&s->ctx, NULL, name, 0, &st);
+	}
+	piled = dcache_nr_dentries();
+	check(s, piled >= before + 200, "negative dentries are cached",
+	      (long)(piled - before));
+	mm_reclaim();
+	check(s, dcache_nr_dentries() + 200 <= piled,
+	      "reclaim prunes unused dentries", (long)dcache_nr_dentries());
+}
+
 /* Returns the number of failed checks (each already reported). */
 unsigned vfs_selftest(void)
 {
@@ -171,6 +193,7 @@ unsigned vfs_selftest(void)
 		check(&s, r == 0, "unmount scratch tmpfs", r);
 	}
 	check_devices(&s, a, b);
+	check_reclaim(&s);
 	r = vfs_rmdir(&s.ctx, NULL, SCRATCH);
 	check(&s, r == 0, "remove scratch directory", r);
 	vfs_ctx_release(&s.ctx);
