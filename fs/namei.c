@@ -396,8 +396,39 @@ static void create_end(struct walk *w, struct dentry *d)
 	mutex_unlock(&w->path.dentry->d_inode->i_lock);
 }
 
-int vfs_mkdir(const struct vfs_ctx *ctx, const struct path *at,
-	      const char *name, umode_t mode)
+/* What to create: a symlink if @target is set, else by the type in @mode. */
+struct create_req {
+	umode_t mode;
+	dev_t dev;
+	const char *target;
+};
+
+/* Calls the file system's creating op; a missing slot gives Linux's
+ * error (-EACCES for create, -EPERM for the rest). */
+static int call_create_op(struct inode *dir, struct dentry *d,
+			  const struct create_req *r, const struct cred *cred)
+{
+	const struct inode_ops *op = dir->i_op;
+
+	if (r->target)
+		return op && op->symlink ?
+			op->symlink(dir, d, r->target, cred) : -EPERM;
+	switch (r->mode & S_IFMT) {
+	case S_IFDIR:
+		return op && op->mkdir ? op->mkdir(dir, d, r->mode, cred) :
+					 -EPERM;
+	case S_IFREG:
+		return op && op->create ? op->create(dir, d, r->mode, cred) :
+					  -EACCES;
+	default:
+		return op && op->mknod ?
+			op->mknod(dir, d, r->mode, r->dev, cred) : -EPERM;
+	}
+}
+
+/* mkdir, mknod and symlink: a new name in its directory. */
+static int create_at(const struct vfs_ctx *ctx, const struct path *at,
+		     const char *name, const struct create_req *r)
 {
 	struct nameidata_last last;
 	struct dentry *d;
@@ -408,23 +439,32 @@ int vfs_mkdir(const struct vfs_ctx *ctx, const struct path *at,
 	err = walk_parent(&w, ctx, at, name, &last);
 	if (err)
 		return err;
-	d = create_begin(&w, &last, true);
+	d = create_begin(&w, &last, S_ISDIR(r->mode) && !r->target);
 	if (IS_ERR(d)) {
 		err = (int)PTR_ERR(d);
 		goto out;
 	}
 	dir = w.path.dentry->d_inode;
 	err = may_create(&w.path, dir, ctx->cred);
-	if (!err && (!dir->i_op || !dir->i_op->mkdir))
+	if (!err && !r->target && (S_ISCHR(r->mode) || S_ISBLK(r->mode)) &&
+	    (w.path.mnt->m_flags & MNT_NODEV))
 		err = -EPERM;
 	if (!err)
-		err = dir->i_op->mkdir(dir, d,
-				       S_IFDIR | (mode & (S_IRWXUGO | S_ISVTX) &
-						  ~ctx->umask), ctx->cred);
+		err = call_create_op(dir, d, r, ctx->cred);
 	create_end(&w, d);
 out:
 	walk_end(&w);
 	return err;
+}
+
+int vfs_mkdir(const struct vfs_ctx *ctx, const struct path *at,
+	      const char *name, umode_t mode)
+{
+	struct create_req r = {
+		.mode = S_IFDIR | (mode & (S_IRWXUGO | S_ISVTX) & ~ctx->umask),
+	};
+
+	return create_at(ctx, at, name, &r);
 }
 
 /* Linux's mknod rules: regular files, FIFOs and sockets for anyone,
@@ -449,10 +489,7 @@ static int check_mknod_mode(umode_t mode, const struct cred *cred)
 int vfs_mknod(const struct vfs_ctx *ctx, const struct path *at,
 	      const char *name, umode_t mode, dev_t dev)
 {
-	struct nameidata_last last;
-	struct dentry *d;
-	struct inode *dir;
-	struct walk w;
+	struct create_req r = { .dev = dev };
 	int err;
 
 	if ((mode & S_IFMT) == 0)
@@ -460,69 +497,21 @@ int vfs_mknod(const struct vfs_ctx *ctx, const struct path *at,
 	err = check_mknod_mode(mode, ctx->cred);
 	if (err)
 		return err;
-	mode = (mode & S_IFMT) | (mode & S_IALLUGO & ~ctx->umask);
-	err = walk_parent(&w, ctx, at, name, &last);
-	if (err)
-		return err;
-	d = create_begin(&w, &last, false);
-	if (IS_ERR(d)) {
-		err = (int)PTR_ERR(d);
-		goto out;
-	}
-	dir = w.path.dentry->d_inode;
-	err = may_create(&w.path, dir, ctx->cred);
-	if (err)
-		goto out_end;
-	if (S_ISREG(mode)) {
-		err = dir->i_op && dir->i_op->create ?
-			dir->i_op->create(dir, d, mode, ctx->cred) : -EACCES;
-		goto out_end;
-	}
-	if ((S_ISCHR(mode) || S_ISBLK(mode)) &&
-	    (w.path.mnt->m_flags & MNT_NODEV)) {
-		err = -EPERM;
-		goto out_end;
-	}
-	err = dir->i_op && dir->i_op->mknod ?
-		dir->i_op->mknod(dir, d, mode, dev, ctx->cred) : -EPERM;
-out_end:
-	create_end(&w, d);
-out:
-	walk_end(&w);
-	return err;
+	r.mode = (mode & S_IFMT) | (mode & S_IALLUGO & ~ctx->umask);
+	return create_at(ctx, at, name, &r);
 }
 
 int vfs_symlink(const struct vfs_ctx *ctx, const char *target,
 		const struct path *at, const char *name)
 {
 	size_t tlen = strnlen(target, PATH_MAX);
-	struct nameidata_last last;
-	struct dentry *d;
-	struct inode *dir;
-	struct walk w;
-	int err;
+	struct create_req r = { .mode = S_IFLNK | 0777, .target = target };
 
 	if (tlen == 0)
 		return -ENOENT;
 	if (tlen >= PATH_MAX)
 		return -ENAMETOOLONG;
-	err = walk_parent(&w, ctx, at, name, &last);
-	if (err)
-		return err;
-	d = create_begin(&w, &last, false);
-	if (IS_ERR(d)) {
-		err = (int)PTR_ERR(d);
-		goto out;
-	}
-	dir = w.path.dentry->d_inode;
-	err = may_create(&w.path, dir, ctx->cred);
-	if (!err)
-		err = dir->i_op && dir->i_op->symlink ?
-			dir->i_op->symlink(dir, d, target, ctx->cred) : -EPERM;
-	create_end(&w, d);
-out:
-	walk_end(&w);
-	return err;
+	return create_at(ctx, at, name, &r);
 }
 
 int vfs_link(const struct vfs_ctx *ctx, const struct path *old_at,
@@ -594,53 +583,63 @@ static struct dentry *delete_begin(struct walk *w,
 	return d;
 }
 
+/*
+ * The end of unlink and rmdir: remove the victim named by @last with the
+ * parent's and the victim's i_lock held.  @isdir: rmdir.
+ */
+static int delete_last(struct walk *w, const struct nameidata_last *last,
+		       bool isdir)
+{
+	struct inode *dir = w->path.dentry->d_inode, *inode;
+	int (*op)(struct inode *, struct dentry *) = NULL;
+	struct dentry *d = delete_begin(w, last);
+	int err;
+
+	if (IS_ERR(d))
+		return (int)PTR_ERR(d);
+	inode = d->d_inode;
+	if (!isdir && last->trailing_slash)
+		err = S_ISDIR(inode->i_mode) ? -EISDIR : -ENOTDIR;
+	else
+		err = may_delete(&w->path, dir, d, isdir, w->ctx->cred);
+	if (!err && isdir && (d == w->ctx->root.dentry || d->d_parent == d))
+		err = -EBUSY;
+	if (dir->i_op)
+		op = isdir ? dir->i_op->rmdir : dir->i_op->unlink;
+	if (!err && !op)
+		err = -EPERM;
+	if (!err) {
+		mutex_lock(&inode->i_lock);
+		err = op(dir, d);
+		mutex_unlock(&inode->i_lock);
+	}
+	if (!err)
+		d_delete(d);
+	create_end(w, d);
+	return err;
+}
+
 int vfs_unlink(const struct vfs_ctx *ctx, const struct path *at,
 	       const char *name)
 {
 	struct nameidata_last last;
-	struct dentry *d;
-	struct inode *dir, *inode;
 	struct walk w;
 	int err;
 
 	err = walk_parent(&w, ctx, at, name, &last);
 	if (err)
 		return err;
-	err = -EISDIR;
-	if (last.last_type != LAST_NORM)
-		goto out;
-	d = delete_begin(&w, &last);
-	if (IS_ERR(d)) {
-		err = (int)PTR_ERR(d);
-		goto out;
-	}
-	dir = w.path.dentry->d_inode;
-	inode = d->d_inode;
-	if (last.trailing_slash)
-		err = S_ISDIR(inode->i_mode) ? -EISDIR : -ENOTDIR;
-	else
-		err = may_delete(&w.path, dir, d, false, ctx->cred);
-	if (!err && (!dir->i_op || !dir->i_op->unlink))
-		err = -EPERM;
-	if (!err) {
-		mutex_lock(&inode->i_lock);
-		err = dir->i_op->unlink(dir, d);
-		mutex_unlock(&inode->i_lock);
-	}
-	if (!err)
-		d_delete(d);
-	create_end(&w, d);
-out:
+	err = last.last_type == LAST_NORM ? delete_last(&w, &last, false) :
+					     -EISDIR;
 	walk_end(&w);
 	return err;
 }
 
+/* Linux: rmdir("..") is ENOTEMPTY, rmdir(".") EINVAL, rmdir("/") EBUSY. */
 int vfs_rmdir(const struct vfs_ctx *ctx, const struct path *at,
 	      const char *name)
 {
 	struct nameidata_last last;
-	struct dentry *d;
-	struct inode *dir, *inode;
 	struct walk w;
 	int err;
 
@@ -650,35 +649,16 @@ int vfs_rmdir(const struct vfs_ctx *ctx, const struct path *at,
 	switch (last.last_type) {
 	case LAST_DOTDOT:
 		err = -ENOTEMPTY;
-		goto out;
+		break;
 	case LAST_DOT:
 		err = -EINVAL;
-		goto out;
+		break;
 	case LAST_ROOT:
 		err = -EBUSY;
-		goto out;
+		break;
+	default:
+		err = delete_last(&w, &last, true);
 	}
-	d = delete_begin(&w, &last);
-	if (IS_ERR(d)) {
-		err = (int)PTR_ERR(d);
-		goto out;
-	}
-	dir = w.path.dentry->d_inode;
-	inode = d->d_inode;
-	err = may_delete(&w.path, dir, d, true, ctx->cred);
-	if (!err && (d == w.ctx->root.dentry || d->d_parent == d))
-		err = -EBUSY;
-	if (!err && (!dir->i_op || !dir->i_op->rmdir))
-		err = -EPERM;
-	if (!err) {
-		mutex_lock(&inode->i_lock);
-		err = dir->i_op->rmdir(dir, d);
-		mutex_unlock(&inode->i_lock);
-	}
-	if (!err)
-		d_delete(d);
-	create_end(&w, d);
-out:
 	walk_end(&w);
 	return err;
 }
@@ -1098,13 +1078,13 @@ static int open_create(const struct vfs_ctx *ctx, const struct path *at,
 			break;
 		}
 		if (!d->d_inode) {
+			struct create_req r = {
+				.mode = S_IFREG | (mode & S_IALLUGO & ~ctx->umask),
+			};
+
 			err = may_create(&w.path, dir, ctx->cred);
-			if (!err && (!dir->i_op || !dir->i_op->create))
-				err = -EACCES;
 			if (!err)
-				err = dir->i_op->create(dir, d,
-					S_IFREG | (mode & S_IALLUGO & ~ctx->umask),
-					ctx->cred);
+				err = call_create_op(dir, d, &r, ctx->cred);
 			mutex_unlock(&dir->i_lock);
 			*created = !err;
 		} else {
