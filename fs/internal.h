@@ -16,6 +16,8 @@ uint64_t tmpfs_default_size(void);
 
 /* fs/mount.c */
 extern struct mutex namespace_lock;
+struct mount *mntget(struct mount *m);	/* +1, returns m */
+void mntput(struct mount *m);		/* -1; the last frees an unmounted m */
 
 /* fs/namei.c: the last component of a path and the directory it is in. */
 struct nameidata_last {

@@ -70,7 +70,7 @@ int register_filesystem(struct file_system_type *type)
 	return err;
 }
 
-static struct mount *mntget(struct mount *m)
+struct mount *mntget(struct mount *m)
 {
 	spin_lock(&mount_lock);
 	KASSERT(m->m_count > 0);
@@ -104,7 +104,7 @@ static void mount_destroy(struct mount *m)
 	shutdown_super(sb);
 }
 
-static void mntput(struct mount *m)
+void mntput(struct mount *m)
 {
 	bool last;
 
@@ -221,12 +221,19 @@ void vfs_root_path(struct path *out)
 	out->dentry = dget(root_mount->m_root);
 }
 
-/* The most recent mount on (@mnt, @dentry), referenced, or NULL. */
+/*
+ * The most recent mount on (@mnt, @dentry), referenced, or NULL.  Most
+ * dentries have no mount: d_mounted is read first without the lock (a
+ * mount racing with this walk may be seen or not, either is a valid
+ * order), so the common case costs no lock.
+ */
 static struct mount *lookup_mount(struct mount *mnt, struct dentry *dentry)
 {
 	struct mount *found = NULL;
 	struct list_head *pos;
 
+	if (!READ_ONCE(dentry->d_mounted))
+		return NULL;
 	spin_lock(&mount_lock);
 	if (dentry->d_mounted) {
 		list_for_each(pos, &mounts) {

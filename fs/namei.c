@@ -266,10 +266,8 @@ static int walk(struct walk *w, unsigned flags, struct nameidata_last *last)
 				return err;
 			continue;
 		}
-		next.mnt = w->path.mnt;
-		next.dentry = child;
-		path_get(&next);
-		dput(child);
+		next.mnt = mntget(w->path.mnt);
+		next.dentry = child;	/* the lookup's reference moves here */
 		follow_mounts(&next);
 		path_put(&w->path);
 		w->path = next;
@@ -1108,10 +1106,8 @@ static int open_create(const struct vfs_ctx *ctx, const struct path *at,
 			dput(d);
 			break;
 		}
-		out->mnt = w.path.mnt;
-		out->dentry = d;
-		path_get(out);
-		dput(d);
+		out->mnt = mntget(w.path.mnt);
+		out->dentry = d;	/* the lookup's reference moves here */
 		follow_mounts(out);
 		break;
 	}

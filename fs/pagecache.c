@@ -206,46 +206,70 @@ uint64_t pagecache_truncate(struct address_space *as, uint64_t size)
 	return dropped;
 }
 
-/* The page at @index, creating (and charging) it if missing: filled by
- * ->readpage or zeroed.  Referenced; NULL and *err on failure. */
-static struct page *get_page_for_write(struct address_space *as,
-				       uint64_t index, int *err)
+/*
+ * Copies @step bytes from @from into a new page for @index, at @in_page,
+ * and only then makes the page visible, so that a reader never sees
+ * memory that is neither file data nor zeros.  The rest of the page comes
+ * from ->readpage, else is zeroed.  Returns the bytes copied (a short
+ * count: the source faulted) or -errno.
+ */
+static ssize_t write_new_page(struct address_space *as, uint64_t index,
+			      size_t in_page, size_t step,
+			      struct iov_iter *from)
 {
-	struct page *page = pagecache_find(as, index);
+	struct page *page;
+	size_t copied;
+	char *va;
+	int err;
 
-	if (page)
-		return page;
 	if (as->ops && as->ops->charge) {
-		*err = as->ops->charge(as, 1);
-		if (*err)
-			return NULL;
+		err = as->ops->charge(as, 1);
+		if (err)
+			return err;
 	}
+	err = -ENOMEM;
 	page = page_alloc(0);
-	if (!page) {
-		*err = -ENOMEM;
+	if (!page)
 		goto err_uncharge;
-	}
+	va = page_to_virt(page);
 	if (as->ops && as->ops->readpage) {
-		*err = as->ops->readpage(as, index, page_to_virt(page));
-		if (*err)
+		err = as->ops->readpage(as, index, va);
+		if (err)
 			goto err_free;
 	} else {
-		memset(page_to_virt(page), 0, PAGE_SIZE);
+		memset(va, 0, in_page);
+		memset(va + in_page + step, 0, PAGE_SIZE - in_page - step);
 	}
-	page_get(page);		/* one for the cache, one for the caller */
-	*err = pagecache_insert(as, index, page);
-	if (*err) {
+	copied = copy_from_iter(va + in_page, step, from);
+	if (copied < step && !(as->ops && as->ops->readpage))
+		memset(va + in_page + copied, 0, step - copied);
+	err = pagecache_insert(as, index, page);	/* takes our reference */
+	if (err == -EEXIST) {
+		/* Someone else added the page meanwhile: put our bytes in
+		 * theirs, since the source cannot be read twice. */
+		struct page *theirs = pagecache_find(as, index);
+
+		if (theirs) {
+			memcpy((char *)page_to_virt(theirs) + in_page,
+			       va + in_page, copied);
+			page_put(theirs);
+			err = 0;
+		}
 		page_put(page);
-		goto err_free;
+		if (as->ops && as->ops->uncharge)
+			as->ops->uncharge(as, 1);
+		return err ? err : (ssize_t)copied;
 	}
-	return page;
+	if (err)
+		goto err_free;
+	return (ssize_t)copied;
 
 err_free:
 	page_put(page);
 err_uncharge:
 	if (as->ops && as->ops->uncharge)
 		as->ops->uncharge(as, 1);
-	return NULL;
+	return err;
 }
 
 ssize_t pagecache_read(struct address_space *as, struct iov_iter *to,
@@ -284,17 +308,24 @@ ssize_t pagecache_write(struct address_space *as, struct iov_iter *from,
 		uint64_t off = (uint64_t)pos + done;
 		size_t in_page = off % PAGE_SIZE;
 		size_t step = MIN(n - done, PAGE_SIZE - in_page);
-		struct page *page = get_page_for_write(as, off / PAGE_SIZE,
-						       &err);
-		size_t copied;
+		struct page *page = pagecache_find(as, off / PAGE_SIZE);
+		ssize_t copied;
 
-		if (!page)
-			break;
-		copied = copy_from_iter((char *)page_to_virt(page) + in_page,
-					step, from);
-		page_put(page);
-		done += copied;
-		if (copied < step) {
+		if (page) {
+			copied = (ssize_t)copy_from_iter(
+				(char *)page_to_virt(page) + in_page, step,
+				from);
+			page_put(page);
+		} else {
+			copied = write_new_page(as, off / PAGE_SIZE, in_page,
+						step, from);
+			if (copied < 0) {
+				err = (int)copied;
+				break;
+			}
+		}
+		done += (size_t)copied;
+		if ((size_t)copied < step) {
 			err = -EFAULT;
 			break;
 		}

@@ -440,6 +440,37 @@ static void vfs_chmod_chown_rules(void **state)
 	assert_int_equal(st.gid, 5);
 }
 
+/* A user buffer that faults part-way: write(2) reports the bytes that
+ * made it, and the new page holds zeros, never old memory, past them. */
+static void vfs_faulting_user_write_is_short_and_leaks_nothing(void **state)
+{
+	static char buf[2 * 4096];
+	char back[2 * 4096];
+	struct iov_iter it;
+	struct file *f;
+	loff_t pos = 0;
+
+	(void)state;
+	memset(buf, 'u', sizeof(buf));
+	assert_int_equal(vfs_open(&ctx, NULL, "/w", O_RDWR | O_CREAT, 0644,
+				  &f), 0);
+	iov_iter_buf(&it, true, buf, sizeof(buf));
+	shim_set_user_fault(buf + 5000);
+	assert_int_equal(vfs_write(f, &it, &pos), 5000);
+	shim_set_user_fault(NULL);
+	assert_int_equal(pos, 5000);
+	iov_iter_buf(&it, true, buf, sizeof(buf));
+	shim_set_user_fault(buf);
+	pos = 0;
+	assert_int_equal(vfs_write(f, &it, &pos), -EFAULT);
+	shim_set_user_fault(NULL);
+	assert_int_equal(vfs_ftruncate(f, sizeof(back)), 0);
+	assert_int_equal(kernel_pread(f, back, sizeof(back), 0), sizeof(back));
+	for (size_t i = 0; i < sizeof(back); i++)
+		assert_int_equal(back[i], i < 5000 ? 'u' : 0);
+	file_put(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +493,7 @@ int main(void)
 		T(vfs_open_flags),
 		T(vfs_missing_ops_give_documented_errors),
 		T(vfs_chmod_chown_rules),
+		T(vfs_faulting_user_write_is_short_and_leaks_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,23 +279,47 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-/* User copies: the test's own memory stands in for user space. */
+/* User copies: the test's own memory stands in for user space, and
+ * bytes at or above shim_user_fault_at (when set) "fault". */
+static const char *user_fault_at;
+
+void shim_set_user_fault(const void *addr)
+{
+	user_fault_at = addr;
+}
+
+/* How many of the @n bytes at @p can be copied before the fault. */
+static size_t user_ok_bytes(const void *p, size_t n)
+{
+	const char *c = p;
+
+	if (!user_fault_at || c + n <= user_fault_at)
+		return n;
+	return c >= user_fault_at ? 0 : (size_t)(user_fault_at - c);
+}
+
 size_t copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	memcpy(dst, src, n);
-	return 0;
+	size_t ok = user_ok_bytes(dst, n);
+
+	memcpy(dst, src, ok);
+	return n - ok;
 }
 
 size_t copy_from_user(void *dst, const void __user *src, size_t n)
 {
-	memcpy(dst, src, n);
-	return 0;
+	size_t ok = user_ok_bytes(src, n);
+
+	memcpy(dst, src, ok);
+	return n - ok;
 }
 
 size_t clear_user(void __user *dst, size_t n)
 {
-	memset(dst, 0, n);
-	return 0;
+	size_t ok = user_ok_bytes(dst, n);
+
+	memset(dst, 0, ok);
+	return n - ok;
 }
 
 long strncpy_from_user(char *dst, const char __user *src, size_t max)

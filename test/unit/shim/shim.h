@@ -16,6 +16,10 @@ long shim_live_pages(void);
  * -1 turns failure injection off.  Counts kmalloc and page_alloc. */
 void shim_fail_allocations_after(long n);
 
+/* User copies touching @addr or above copy up to it and report the rest
+ * as faulted (NULL: nothing faults). */
+void shim_set_user_fault(const void *addr);
+
 /* The clock behind arch_clock_ns() and vfs_now(): each read advances it
  * by 1 ns unless frozen, so times are distinct and increasing. */
 void shim_set_time(int64_t sec, uint32_t nsec);
