@@ -450,7 +450,7 @@ static struct tmpfs_dirent *dirent_find(struct inode *dir,
 		struct tmpfs_dirent *de =
 			list_entry(pos, struct tmpfs_dirent, link);
 
-		if (dirent_matches(de, name))
+		if (de->inode && dirent_matches(de, name))
 			return de;
 	}
 	return NULL;
@@ -458,7 +458,7 @@ static struct tmpfs_dirent *dirent_find(struct inode *dir,
 
 static bool dir_is_empty(struct inode *dir)
 {
-	return list_empty(&TMPFS_I(dir)->dirents);
+	return TMPFS_I(dir)->nentries == 0;	/* readdir cursors aside */
 }
 
 /* The entry for @dentry, which the VFS found positive in @dir. */
@@ -825,13 +825,42 @@ static ssize_t tmpfs_readlink(struct dentry *dentry, char *buf, size_t len)
 /*
  * Positions: 0 ".", 1 "..", cookie + 2 for an entry.  Entries are in
  * cookie order, so resuming at ctx->pos skips exactly the entries
- * already returned.  The VFS holds the directory's i_lock.
+ * already returned.  To make resuming O(1), each open directory keeps a
+ * cursor: a dirent with no inode, left in the list just after the last
+ * entry returned, remembering the position it stands for.  Lookups,
+ * listings and the emptiness check step over cursors.  After a seek the
+ * position no longer matches the cursor and the list is scanned from the
+ * start instead.  The VFS holds the directory's i_lock.
  */
+static int tmpfs_dir_open(struct inode *inode, struct file *file)
+{
+	struct qstr none = { .name = "", .len = 0, .hash = 0 };
+	struct tmpfs_dirent *cursor = dirent_alloc(&none);
+
+	(void)inode;
+	if (!cursor)
+		return -ENOMEM;
+	file->private_data = cursor;
+	return 0;
+}
+
+static void tmpfs_dir_release(struct inode *inode, struct file *file)
+{
+	struct tmpfs_dirent *cursor = file->private_data;
+
+	mutex_lock(&inode->i_lock);
+	list_del(&cursor->link);
+	mutex_unlock(&inode->i_lock);
+	kfree(cursor);
+}
+
 static int tmpfs_readdir(struct file *file, struct dir_context *ctx)
 {
 	struct inode *dir = file->f_inode;
 	struct tmpfs_inode *td = TMPFS_I(dir);
-	struct list_head *pos;
+	struct tmpfs_dirent *cursor = file->private_data;
+	struct list_head *pos, *start = &td->dirents;
+	bool full = false;
 
 	if (ctx->pos < 0)
 		return -EINVAL;
@@ -845,17 +874,29 @@ static int tmpfs_readdir(struct file *file, struct dir_context *ctx)
 			return 0;
 		ctx->pos = 2;
 	}
-	list_for_each(pos, &td->dirents) {
+	if (!list_empty(&cursor->link) && cursor->cookie == (uint64_t)ctx->pos)
+		start = &cursor->link;
+	for (pos = start->next; pos != &td->dirents; pos = pos->next) {
 		struct tmpfs_dirent *de =
 			list_entry(pos, struct tmpfs_dirent, link);
 
-		if (de->cookie + 2 < (uint64_t)ctx->pos)
+		if (!de->inode || de->cookie + 2 < (uint64_t)ctx->pos)
 			continue;
 		if (!dir_emit(ctx, de->name, de->len, de->inode->i_ino,
-			      mode_to_dtype(de->inode->i_mode)))
-			return 0;
+			      mode_to_dtype(de->inode->i_mode))) {
+			full = true;
+			break;
+		}
 		ctx->pos = (loff_t)(de->cookie + 3);
 	}
+	/* Park the cursor before the first entry not yet returned. */
+	list_del(&cursor->link);
+	list_init(&cursor->link);
+	if (full)
+		list_insert_between(&cursor->link, pos->prev, pos);
+	else
+		list_add_tail(&cursor->link, &td->dirents);
+	cursor->cookie = (uint64_t)ctx->pos;
 	return 0;
 }
 
@@ -903,6 +944,8 @@ static const struct file_ops tmpfs_file_fops = {
 };
 
 static const struct file_ops tmpfs_dir_fops = {
+	.open = tmpfs_dir_open,
+	.release = tmpfs_dir_release,
 	.readdir = tmpfs_readdir,
 	.llseek = generic_file_llseek,
 	.fsync = tmpfs_fsync,
