@@ -65,21 +65,36 @@ static uint32_t fmode_from_flags(int flags, const struct file_ops *fops)
 	return mode;
 }
 
-int file_open_path(const struct path *path, int flags,
-		   const struct cred *cred, struct file **out)
+/*
+ * An empty open file, not yet counted: vfs_open() takes it before doing
+ * anything visible, so running out of memory there changes nothing (as
+ * Linux allocates its struct file first).  file_open_into() fills it or
+ * frees it.
+ */
+struct file *file_alloc_empty(void)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->f_count = 1;
+	mutex_init(&f->f_pos_lock, "f_pos_lock");
+	spin_init(&f->f_flags_lock, "f_flags_lock", LOCK_RANK_NONE);
+	return f;
+}
+
+/* Opens @path into @f (from file_alloc_empty(), freed on failure). */
+int file_open_into(struct file *f, const struct path *path, int flags)
 {
 	struct inode *inode = path->dentry->d_inode;
 	const struct file_ops *fops;
-	struct file *f;
 	int err;
 
-	(void)cred;
 	err = pick_file_ops(inode, &fops);
-	if (err)
+	if (err) {
+		kfree(f);
 		return err;
-	f = kzalloc(sizeof(*f));
-	if (!f)
-		return -ENOMEM;
+	}
 	f->f_path = *path;
 	path_get(path);
 	f->f_inode = inode;
@@ -89,9 +104,6 @@ int file_open_path(const struct path *path, int flags,
 	f->f_flags = (uint32_t)flags &
 		     ~(uint32_t)(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC |
 				 O_CLOEXEC);
-	f->f_count = 1;
-	mutex_init(&f->f_pos_lock, "f_pos_lock");
-	spin_init(&f->f_flags_lock, "f_flags_lock", LOCK_RANK_NONE);
 	if (fops->open) {
 		err = fops->open(inode, f);
 		if (err) {
@@ -101,8 +113,22 @@ int file_open_path(const struct path *path, int flags,
 		}
 	}
 	__atomic_add_fetch(&nr_files, 1, __ATOMIC_RELAXED);
-	*out = f;
 	return 0;
+}
+
+int file_open_path(const struct path *path, int flags,
+		   const struct cred *cred, struct file **out)
+{
+	struct file *f = file_alloc_empty();
+	int err;
+
+	(void)cred;
+	if (!f)
+		return -ENOMEM;
+	err = file_open_into(f, path, flags);
+	if (!err)
+		*out = f;
+	return err;
 }
 
 struct file *file_get(struct file *f)

@@ -714,18 +714,19 @@ static int rename_checks(struct rename_args *a)
 	bool odir_is = S_ISDIR(oi->i_mode);
 	int err;
 
-	if (!odir_is) {
-		if (a->ol->trailing_slash)
-			return -ENOTDIR;
-		if (!exchange && a->nl->trailing_slash)
-			return -ENOTDIR;
-	}
 	if ((a->flags & RENAME_NOREPLACE) && ni)
 		return -EEXIST;
 	if (exchange && !ni)
 		return -ENOENT;
 	if (exchange && a->nl->trailing_slash && !S_ISDIR(ni->i_mode))
 		return -ENOTDIR;
+	/* Trailing slashes are only for directories. */
+	if (!odir_is) {
+		if (a->ol->trailing_slash)
+			return -ENOTDIR;
+		if (!exchange && a->nl->trailing_slash)
+			return -ENOTDIR;
+	}
 	/* Source an ancestor of the target's directory: into itself. */
 	if (d_is_ancestor(a->od, a->nw->path.dentry))
 		return -EINVAL;
@@ -1115,13 +1116,21 @@ static int open_create(const struct vfs_ctx *ctx, const struct path *at,
 	return err;
 }
 
+/*
+ * open(2).  The struct file is allocated first and O_TRUNC applied after
+ * the open succeeded, as on Linux, so that running out of memory leaves
+ * the file as it was.
+ */
 int vfs_open(const struct vfs_ctx *ctx, const struct path *at,
 	     const char *name, int flags, umode_t mode, struct file **out)
 {
+	struct file *f = file_alloc_empty();
 	bool created = false;
 	struct path p;
 	int err;
 
+	if (!f)
+		return -ENOMEM;
 	if (flags & O_CREAT) {
 		err = open_create(ctx, at, name, flags, mode, &p, &created);
 	} else {
@@ -1131,17 +1140,28 @@ int vfs_open(const struct vfs_ctx *ctx, const struct path *at,
 			lf |= LOOKUP_DIRECTORY;
 		err = vfs_path_lookup(ctx, at, name, lf, &p);
 	}
-	if (err)
+	if (err) {
+		kfree(f);
 		return err;
+	}
 	if ((flags & O_DIRECTORY) && !S_ISDIR(p.dentry->d_inode->i_mode))
 		err = -ENOTDIR;
 	else if (!created)
 		err = may_open(&p, flags, ctx->cred);
-	if (!err && (flags & O_TRUNC) && !created &&
-	    S_ISREG(p.dentry->d_inode->i_mode))
+	if (err) {
+		kfree(f);
+		goto out;
+	}
+	err = file_open_into(f, &p, flags);
+	if (err)
+		goto out;
+	if ((flags & O_TRUNC) && !created && S_ISREG(p.dentry->d_inode->i_mode))
 		err = vfs_truncate_path(&p, 0, ctx->cred, false);
-	if (!err)
-		err = file_open_path(&p, flags, ctx->cred, out);
+	if (err)
+		file_put(f);
+	else
+		*out = f;
+out:
 	path_put(&p);
 	return err;
 }

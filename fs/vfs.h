@@ -472,6 +472,8 @@ int vfs_truncate_path(const struct path *p, uint64_t length,
  * checks.  Character devices switch to their driver's ops here. */
 int file_open_path(const struct path *path, int flags,
 		   const struct cred *cred, struct file **out);
+struct file *file_alloc_empty(void);
+int file_open_into(struct file *f, const struct path *path, int flags);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
 ssize_t vfs_read(struct file *f, struct iov_iter *to, loff_t *pos);
