@@ -1111,7 +1111,7 @@ static bool dir_list_actor(struct dir_context *ctx, const char *name,
 	struct dirent_rec *e;
 
 	if (l->budget && l->taken == l->budget)
-		return false;		/* "buffer full": comes first next time */
+		return false;	/* "buffer full": comes first next time */
 	l->taken++;
 	if (l->n == MODEL_DIRENTS || len >= sizeof(e->name)) {
 		l->overflow = true;
@@ -1338,9 +1338,11 @@ static void sample_name(const struct mnode *d, struct mpath *cur,
 /*
  * A path for an operation.  A steered one is an existing name of the
  * kind @want (anywhere in the tree) or, when any kind will do, sometimes
- * a sibling of one, which is usually free; the others are one to three names from the pool that
- * now and then walk through existing directories and mostly miss.  A
- * few end in "." or "..", or are "/".
+ * a sibling of one, which is usually free; the others are one to three
+ * names from the pool that now and then walk through existing
+ * directories and mostly miss.  Then, as the mix says, a "." or ".."
+ * goes between two names, a slash at the end, or the path becomes "/"
+ * or ends in "." or "..".
  */
 static void gen_path(struct mpath *p, const struct mix *mix, enum want want)
 {
@@ -2022,8 +2024,8 @@ static void assert_seen(enum op_kind kind, int err)
 static void assert_happened(const char *what, unsigned long count)
 {
 	if (!M.replay && !count)
-		fail_msg("%s: no %s in %u steps (seed 0x%llx): the generator no "
-			 "longer reaches it", M.test, what, M.steps,
+		fail_msg("%s: no %s in %u steps (seed 0x%llx): the generator "
+			 "no longer reaches it", M.test, what, M.steps,
 			 (unsigned long long)M.seed);
 }
 
