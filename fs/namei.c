@@ -4,10 +4,11 @@
  * with the checks Linux makes, in the order Linux makes them, so that
  * error codes match.
  *
- * The walk keeps the path still to be resolved in one buffer of PATH_MAX
- * bytes.  A symlink met on the way is replaced in place by its target
- * followed by the rest of the path, so nested and chained links need no
- * recursion and no stack of buffers; at most MAXSYMLINKS (40) links are
+ * The walk reads the caller's string until it meets a symlink; from then
+ * on the path still to be resolved lives in one buffer of PATH_MAX bytes,
+ * where each link met is replaced by its target followed by the rest of
+ * the path, so nested and chained links need no recursion and no stack
+ * of buffers, and a walk without links allocates nothing; at most MAXSYMLINKS (40) links are
  * followed per walk (-ELOOP), and a target plus the rest longer than
  * PATH_MAX gives -ENAMETOOLONG.  Each directory searched needs search
  * (exec) permission for the caller's credentials; ".." never climbs above
@@ -29,8 +30,8 @@
 struct walk {
 	const struct vfs_ctx *ctx;
 	struct path path;	/* where we are: referenced */
-	char *buf;		/* PATH_MAX bytes: the path still to do */
-	char *p;		/* next unread byte in buf */
+	char *buf;		/* PATH_MAX bytes, from the first symlink on */
+	const char *p;		/* next unread byte: the name, or in buf */
 	unsigned links;		/* symlinks followed so far */
 };
 
@@ -41,11 +42,8 @@ static int walk_start(struct walk *w, const struct vfs_ctx *ctx,
 
 	if (len >= PATH_MAX)
 		return -ENAMETOOLONG;
-	w->buf = kmalloc(PATH_MAX);
-	if (!w->buf)
-		return -ENOMEM;
-	memcpy(w->buf, name, len + 1);
-	w->p = w->buf;
+	w->buf = NULL;
+	w->p = name;
 	w->ctx = ctx;
 	w->links = 0;
 	w->path = name[0] == '/' ? ctx->root : (at ? *at : ctx->cwd);
@@ -150,10 +148,10 @@ static char *read_link(struct dentry *d, size_t *len_out, int *err)
 }
 
 /*
- * Replaces what has been walked of w->buf by the target of symlink @link
- * and continues from the directory holding the link (or the root for an
- * absolute target).  @rest is the unwalked remainder, starting with its
- * '/' if there is one.
+ * Makes w->buf hold the target of symlink @link followed by @rest, the
+ * unwalked remainder (starting with its '/' if there is one; it may lie
+ * in w->buf itself), and continues from the directory holding the link
+ * (or the root for an absolute target).
  */
 static int walk_into_link(struct walk *w, struct dentry *link,
 			  const char *rest)
@@ -175,6 +173,13 @@ static int walk_into_link(struct walk *w, struct dentry *link,
 		kfree(target);
 		return -ENAMETOOLONG;
 	}
+	if (!w->buf) {
+		w->buf = kmalloc(PATH_MAX);
+		if (!w->buf) {
+			kfree(target);
+			return -ENOMEM;
+		}
+	}
 	memmove(w->buf + tlen, rest, rlen + 1);
 	memcpy(w->buf, target, tlen);
 	kfree(target);
@@ -185,10 +190,10 @@ static int walk_into_link(struct walk *w, struct dentry *link,
 }
 
 /*
- * Walks w->buf.  With @last NULL the whole path is resolved into w->path
+ * Walks the path at w->p.  With @last NULL the whole path is resolved into w->path
  * (following a final symlink if LOOKUP_FOLLOW).  With @last set, the walk
  * stops before the final component: w->path is its directory and *last
- * describes the name (pointing into w->buf).
+ * describes the name (pointing into the name or w->buf).
  */
 static int walk(struct walk *w, unsigned flags, struct nameidata_last *last)
 {
@@ -200,7 +205,7 @@ static int walk(struct walk *w, unsigned flags, struct nameidata_last *last)
 		struct dentry *child;
 		struct inode *dir;
 		struct qstr name;
-		char *comp, *q;
+		const char *comp, *q;
 		size_t len;
 		bool is_last;
 		struct path next;
