@@ -214,6 +214,13 @@ out_unlock:
 	return err;
 }
 
+/* Is there a root file system?  Without one (no memory at boot) the
+ * file layer is unusable and callers must not build a vfs_ctx. */
+bool vfs_has_root(void)
+{
+	return READ_ONCE(root_mount) != NULL;
+}
+
 void vfs_root_path(struct path *out)
 {
 	KASSERT(root_mount);

@@ -15,6 +15,11 @@ int vfs_init(const char *root_options)
 	register_filesystem(&devtmpfs_fs_type);
 	/* Linux's rootfs root is 0755, not tmpfs's usual 1777. */
 	err = vfs_mount_root("tmpfs", root_options ? root_options : "mode=0755");
+	if (err && root_options) {
+		pr_warn("vfs: rootflags=%s refused (error %d); using defaults",
+			root_options, err);
+		err = vfs_mount_root("tmpfs", "mode=0755");
+	}
 	if (err)
 		pr_err("vfs: cannot mount the root tmpfs: error %d", err);
 	return err;

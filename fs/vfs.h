@@ -416,6 +416,7 @@ uint64_t dcache_nr_dentries(void);
 /* ---- fs/mount.c -------------------------------------------------------- */
 int register_filesystem(struct file_system_type *type);
 int vfs_mount_root(const char *fstype, const char *data);
+bool vfs_has_root(void);
 void vfs_root_path(struct path *out);			/* referenced */
 void path_get(const struct path *p);
 void path_put(const struct path *p);

@@ -5,6 +5,7 @@
  */
 #include "kernel/monitor.h"
 #include "fs/vfs.h"
+#include "kernel/errno.h"
 #include "kernel/lib/compiler.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
@@ -40,6 +41,16 @@ static bool ls_actor(struct dir_context *dc, const char *name, size_t len,
 	return true;
 }
 
+/* The file commands need a root file system, which boot may have failed
+ * to mount (it said why then). */
+static bool have_files(void)
+{
+	if (vfs_has_root())
+		return true;
+	pr_notice("monitor: no root file system");
+	return false;
+}
+
 void monitor_ls(const char *args)
 {
 	const char *path = *args ? args : "/";
@@ -49,6 +60,8 @@ void monitor_ls(const char *args)
 	struct path at;
 	int err;
 
+	if (!have_files())
+		return;
 	vfs_ctx_init_kernel(&vctx);
 	err = vfs_path_lookup(&vctx, NULL, path, LOOKUP_FOLLOW, &at);
 	if (err)
@@ -74,6 +87,8 @@ static ssize_t read_head(const char *path, void *buf, size_t max)
 	struct file *f;
 	ssize_t n;
 
+	if (!vfs_has_root())
+		return -ENOENT;
 	vfs_ctx_init_kernel(&vctx);
 	n = vfs_open(&vctx, NULL, path, O_RDONLY, 0, &f);
 	if (n == 0) {

@@ -106,6 +106,8 @@ INITRAMFS_ENTRY_RE = re.compile(
 
 # Any line containing one of these fails a test that does not expect a
 # fault (searched in the whole line, timestamp or not).
+ROOTFLAGS_REFUSED_RE = re.compile(
+    r"^vfs: rootflags=(?P<opts>\S+) refused \(error -\d+\); using defaults")
 VFS_SELFTEST_PASS_RE = re.compile(r"^vfs: self-check passed \((?P<checks>\d+) checks\)")
 VFS_SELFTEST_FAIL_RE = re.compile(r"^vfs: self-check FAILED: ")
 MONITOR_HD_RE = re.compile(

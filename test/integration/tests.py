@@ -898,3 +898,18 @@ def dev_nodes_are_there_and_behave(t):
            "first /dev/kmsg record: %s", rec.group(0))
     poweroff(vm)
 
+
+@case
+def bad_rootflags_fall_back_to_a_default_root(t):
+    vm = t.vm(machine="pc", smp=1, cmdline="rootflags=size=lots,bogus")
+    vm.wait_for(harness.ROOTFLAGS_REFUSED_RE, DIRECT_TIMEOUT,
+                "the refused-rootflags warning")
+    vm.wait_for(harness.INITRAMFS_SUMMARY_RE, DIRECT_TIMEOUT,
+                "the initramfs summary", fail_on=harness.READY_RE)
+    vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
+    names = {m.group("name") for m in
+             monitor_lines(vm, "ls /", harness.MONITOR_LS_RE, 5,
+                           "the / listing")}
+    expect({"etc", "dev"} <= names, "/ lists %s", sorted(names))
+    poweroff(vm)
+
