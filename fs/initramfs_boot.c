@@ -44,7 +44,8 @@ static const void *map_module(const struct boot_module *mod)
  * Unpack the initramfs module of @bi into "/" and list the tree (debug
  * level).  Returns 0; -ENOENT without a module; -EINVAL if the module is
  * unreadable or corrupt (reported; what came before the damage stays
- * unpacked).  May sleep.
+ * unpacked).  The archive's memory goes back to the page allocator
+ * afterwards, as Linux frees the initrd.  May sleep.
  */
 int initramfs_init(const struct boot_info *bi)
 {
@@ -52,6 +53,7 @@ int initramfs_init(const struct boot_info *bi)
 	struct initramfs_stats st;
 	struct vfs_ctx ctx;
 	const void *archive;
+	uint64_t freed;
 	int err;
 
 	if (!mod) {
@@ -73,6 +75,10 @@ int initramfs_init(const struct boot_info *bi)
 	pr_info("initramfs: unpacked %u entries (%llu bytes) from %u "
 		"archive(s), skipped %u", st.entries,
 		(unsigned long long)st.bytes, st.archives, st.skipped);
+	freed = pmm_release_boot_module(mod->start, mod->end);
+	if (freed)
+		pr_info("initramfs: freed %llu KiB of archive memory",
+			(unsigned long long)freed / 1024);
 	initramfs_list_tree(&ctx);
 	vfs_ctx_release(&ctx);
 	return err;

@@ -48,6 +48,7 @@ void page_free_virt(void *va, unsigned order);
 void mm_get_stats(struct mem_stats *st);
 paddr_t pmm_early_alloc_page(void);
 void pmm_release_early_pool(void);
+uint64_t pmm_release_boot_module(paddr_t start, paddr_t end);
 struct phys_range;
 unsigned pmm_usable_ranges(const struct phys_range **ranges);
 bool pmm_range_is_usable_ram(paddr_t pa, uint64_t len);

@@ -192,6 +192,50 @@ paddr_t pmm_early_alloc_page(void)
 	return pa;
 }
 
+struct release_ctx {
+	uint64_t bytes;
+};
+
+static void release_to_buddy(void *ctx, uint64_t start, uint64_t end)
+{
+	struct release_ctx *c = ctx;
+
+	buddy_free_range(&zone, start >> PAGE_SHIFT, (end - start) >> PAGE_SHIFT);
+	c->bytes += end - start;
+}
+
+/*
+ * Gives back the frames of a boot module whose contents are no longer
+ * needed (the initramfs, once unpacked), as Linux frees the initrd.  Only
+ * whole pages of usable RAM inside [start, end) that no other boot
+ * reservation touches go back, and a module is released at most once.
+ * Returns the bytes freed.  Boot CPU, during start-up.
+ */
+uint64_t pmm_release_boot_module(paddr_t start, paddr_t end)
+{
+	paddr_t own_start = ALIGN_DOWN(start, PAGE_SIZE);
+	paddr_t own_end = ALIGN_UP(end, PAGE_SIZE);
+	struct release_ctx c = { 0 };
+	unsigned long flags;
+	unsigned own = nr_reserved;
+
+	if (end <= start || !pmm_range_is_usable_ram(own_start,
+						     own_end - own_start))
+		return 0;
+	for (unsigned i = 0; i < nr_reserved; i++)
+		if (reserved[i].start == own_start && reserved[i].end == own_end)
+			own = i;
+	if (own == nr_reserved)
+		return 0;	/* not a module, or released already */
+	reserved[own] = reserved[--nr_reserved];
+	flags = spin_lock_irqsave(&zone_lock);
+	memmap_subtract(ALIGN_UP(start, PAGE_SIZE), ALIGN_DOWN(end, PAGE_SIZE),
+			reserved, nr_reserved, release_to_buddy, &c);
+	reserved_bytes -= c.bytes;
+	spin_unlock_irqrestore(&zone_lock, flags);
+	return c.bytes;
+}
+
 /* Return the unused tail of the early pool to the allocator. */
 void pmm_release_early_pool(void)
 {

@@ -108,6 +108,8 @@ INITRAMFS_ENTRY_RE = re.compile(
 # fault (searched in the whole line, timestamp or not).
 ROOTFLAGS_REFUSED_RE = re.compile(
     r"^vfs: rootflags=(?P<opts>\S+) refused \(error -\d+\); using defaults")
+INITRAMFS_FREED_RE = re.compile(
+    r"^initramfs: freed (?P<kib>\d+) KiB of archive memory")
 VFS_SELFTEST_PASS_RE = re.compile(r"^vfs: self-check passed \((?P<checks>\d+) checks\)")
 VFS_SELFTEST_FAIL_RE = re.compile(r"^vfs: self-check FAILED: ")
 MONITOR_HD_RE = re.compile(
