@@ -908,7 +908,7 @@ def bad_rootflags_fall_back_to_a_default_root(t):
                 "the initramfs summary", fail_on=harness.READY_RE)
     vm.wait_for(harness.READY_RE, DIRECT_TIMEOUT, "the ready line")
     names = {m.group("name") for m in
-             monitor_lines(vm, "ls /", harness.MONITOR_LS_RE, 5,
+             monitor_lines(vm, "ls /", harness.MONITOR_LS_RE, 4,
                            "the / listing")}
     expect({"etc", "dev"} <= names, "/ lists %s", sorted(names))
     poweroff(vm)
