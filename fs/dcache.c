@@ -33,14 +33,16 @@ static struct list_head lru = LIST_HEAD_INIT(lru);	/* [dcache_lock] */
 static uint64_t nr_dentries;				/* [dcache_lock] */
 static uint64_t nr_unused;				/* [dcache_lock] */
 
-static size_t dcache_shrink(size_t nr)
-{
-	return dcache_prune(nr);
-}
-
+/*
+ * Reclaim may run inside any allocation that holds no spinlock, even with
+ * an inode's i_lock held.  That is safe because a dentry on the LRU never
+ * holds the last reference to an inode a file system still uses (tmpfs's
+ * dirents hold their own); a file system whose eviction takes locks must
+ * keep it that way or defer the eviction.
+ */
 static struct shrinker dcache_shrinker = {
 	.name = "dcache",
-	.scan = dcache_shrink,
+	.scan = dcache_prune,
 };
 
 void dcache_init(void)
@@ -258,16 +260,6 @@ struct inode *d_inode(const struct dentry *dentry)
 	inode = dentry->d_inode;
 	spin_unlock(&dcache_lock);
 	return inode;
-}
-
-bool d_unhashed(const struct dentry *dentry)
-{
-	bool unhashed;
-
-	spin_lock(&dcache_lock);
-	unhashed = !(dentry->d_flags & DCACHE_HASHED);
-	spin_unlock(&dcache_lock);
-	return unhashed;
 }
 
 /*

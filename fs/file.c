@@ -79,7 +79,6 @@ struct file *file_alloc_empty(void)
 		return NULL;
 	f->f_count = 1;
 	mutex_init(&f->f_pos_lock, "f_pos_lock");
-	spin_init(&f->f_flags_lock, "f_flags_lock", LOCK_RANK_NONE);
 	return f;
 }
 
@@ -114,21 +113,6 @@ int file_open_into(struct file *f, const struct path *path, int flags)
 	}
 	__atomic_add_fetch(&nr_files, 1, __ATOMIC_RELAXED);
 	return 0;
-}
-
-int file_open_path(const struct path *path, int flags,
-		   const struct cred *cred, struct file **out)
-{
-	struct file *f = file_alloc_empty();
-	int err;
-
-	(void)cred;
-	if (!f)
-		return -ENOMEM;
-	err = file_open_into(f, path, flags);
-	if (!err)
-		*out = f;
-	return err;
 }
 
 struct file *file_get(struct file *f)
@@ -395,7 +379,7 @@ ssize_t generic_file_write(struct file *f, struct iov_iter *from,
 		*pos += r;
 		if ((uint64_t)*pos > inode->i_size)
 			inode->i_size = (uint64_t)*pos;
-		inode_touch(inode, false, true, true);
+		inode_touch(inode, vfs_now(), false, true, true);
 	}
 out:
 	mutex_unlock(&inode->i_lock);

@@ -370,8 +370,8 @@ static void links_forget(struct unpack *u)
  * remove an (empty) directory unless a directory is wanted.  Returns 1 if
  * a directory is there and stays, 0 if the name is free, or -errno.
  */
-static int clean_path(struct unpack *u, const char *name,
-		      const struct cpio_entry *e)
+static int make_room(struct unpack *u, const char *name,
+		     const struct cpio_entry *e)
 {
 	const struct path *at = &u->ctx->root;
 	struct kstat st;
@@ -391,6 +391,17 @@ static int clean_path(struct unpack *u, const char *name,
 		return err;
 	}
 	return vfs_unlink(u->ctx, at, name);
+}
+
+/* make_room(), reporting the entry as skipped when that fails. */
+static int clean_path(struct unpack *u, const char *name,
+		      const struct cpio_entry *e)
+{
+	int err = make_room(u, name, e);
+
+	if (err < 0)
+		skip(u, e, "cannot replace what is there", err);
+	return err;
 }
 
 static int write_all(struct file *f, const uint8_t *p, uint64_t size)
@@ -440,10 +451,8 @@ static int make_link(struct unpack *u, const char *old, const char *name,
 	int err;
 
 	err = clean_path(u, name, e);
-	if (err < 0) {
-		skip(u, e, "cannot replace what is there", err);
+	if (err < 0)
 		return err;
-	}
 	err = vfs_link(u->ctx, &u->ctx->root, old, &u->ctx->root, name, 0);
 	if (err) {
 		skip(u, e, "cannot make hard link", err);
@@ -464,10 +473,8 @@ static int make_file(struct unpack *u, const char *name,
 	int err;
 
 	err = clean_path(u, name, e);
-	if (err < 0) {
-		skip(u, e, "cannot replace what is there", err);
+	if (err < 0)
 		return err;
-	}
 	err = write_file(u, name, e, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC |
 			 O_NOFOLLOW);
 	if (err)
@@ -484,10 +491,8 @@ static int make_dir(struct unpack *u, const char *name,
 
 	if (strcmp(name, ".") != 0)
 		err = clean_path(u, name, e);
-	if (err < 0) {
-		skip(u, e, "cannot replace what is there", err);
+	if (err < 0)
 		return err;
-	}
 	if (err == 0) {
 		err = vfs_mkdir(u->ctx, &u->ctx->root, name, 0700);
 		if (err) {
@@ -526,10 +531,8 @@ static int make_symlink(struct unpack *u, const char *name,
 	target[len] = '\0';
 
 	err = clean_path(u, name, e);
-	if (err < 0) {
-		skip(u, e, "cannot replace what is there", err);
+	if (err < 0)
 		goto out;
-	}
 	err = vfs_symlink(u->ctx, target, &u->ctx->root, name);
 	if (err) {
 		skip(u, e, "cannot make symlink", err);
@@ -557,10 +560,8 @@ static int make_node(struct unpack *u, const char *name,
 		dev = MKDEV(e->rdev_major, e->rdev_minor);
 	}
 	err = clean_path(u, name, e);
-	if (err < 0) {
-		skip(u, e, "cannot replace what is there", err);
+	if (err < 0)
 		return err;
-	}
 	err = vfs_mknod(u->ctx, &u->ctx->root, name,
 			(e->mode & S_IFMT) | 0600, dev);
 	if (err) {

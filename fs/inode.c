@@ -135,23 +135,18 @@ struct vfs_time vfs_now(void)
 				  .nsec = (uint32_t)(ns % 1000000000) };
 }
 
-/* Sets the chosen timestamps to now.  Caller holds i_lock or owns the
- * inode exclusively. */
-void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime)
+/* Sets the chosen timestamps to @now (one reading of vfs_now() for all
+ * the inodes an operation changes, so they agree).  Caller holds i_lock
+ * or owns the inode exclusively. */
+void inode_touch(struct inode *inode, struct vfs_time now, bool atime,
+		 bool mtime, bool ctime)
 {
-	struct vfs_time now = vfs_now();
-
 	if (atime)
 		inode->i_atime = now;
 	if (mtime)
 		inode->i_mtime = now;
 	if (ctime)
 		inode->i_ctime = now;
-}
-
-void inode_set_nlink(struct inode *inode, uint32_t nlink)
-{
-	inode->i_nlink = nlink;
 }
 
 void generic_fillattr(struct inode *inode, struct kstat *st)

@@ -15,7 +15,6 @@ extern struct file_system_type devtmpfs_fs_type;
 uint64_t tmpfs_default_size(void);
 
 /* fs/mount.c */
-extern struct mutex namespace_lock;
 struct mount *mntget(struct mount *m);	/* +1, returns m */
 void mntput(struct mount *m);		/* -1; the last frees an unmounted m */
 

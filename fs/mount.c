@@ -25,7 +25,7 @@
 #include "kernel/printk.h"
 #include "mm/mm.h"
 
-struct mutex namespace_lock = MUTEX_INIT("namespace_lock");
+static struct mutex namespace_lock = MUTEX_INIT("namespace_lock");
 static struct spinlock mount_lock = SPINLOCK_INIT("mount_lock",
 						  LOCK_RANK_MOUNT);
 static struct list_head mounts = LIST_HEAD_INIT(mounts);	/* [mount_lock] */

@@ -622,8 +622,26 @@ static int delete_last(struct walk *w, const struct nameidata_last *last,
 	return err;
 }
 
-int vfs_unlink(const struct vfs_ctx *ctx, const struct path *at,
-	       const char *name)
+/*
+ * What removing ".", ".." or "/" gives, as Linux: unlink says -EISDIR;
+ * rmdir("..") -ENOTEMPTY, rmdir(".") -EINVAL, rmdir("/") -EBUSY.
+ */
+static int special_last_error(int last_type, bool isdir)
+{
+	if (!isdir)
+		return -EISDIR;
+	switch (last_type) {
+	case LAST_DOTDOT:
+		return -ENOTEMPTY;
+	case LAST_DOT:
+		return -EINVAL;
+	default:
+		return -EBUSY;
+	}
+}
+
+static int delete_at(const struct vfs_ctx *ctx, const struct path *at,
+		     const char *name, bool isdir)
 {
 	struct nameidata_last last;
 	struct walk w;
@@ -632,38 +650,24 @@ int vfs_unlink(const struct vfs_ctx *ctx, const struct path *at,
 	err = walk_parent(&w, ctx, at, name, &last);
 	if (err)
 		return err;
-	err = last.last_type == LAST_NORM ? delete_last(&w, &last, false) :
-					     -EISDIR;
+	if (last.last_type == LAST_NORM)
+		err = delete_last(&w, &last, isdir);
+	else
+		err = special_last_error(last.last_type, isdir);
 	walk_end(&w);
 	return err;
 }
 
-/* Linux: rmdir("..") is ENOTEMPTY, rmdir(".") EINVAL, rmdir("/") EBUSY. */
+int vfs_unlink(const struct vfs_ctx *ctx, const struct path *at,
+	       const char *name)
+{
+	return delete_at(ctx, at, name, false);
+}
+
 int vfs_rmdir(const struct vfs_ctx *ctx, const struct path *at,
 	      const char *name)
 {
-	struct nameidata_last last;
-	struct walk w;
-	int err;
-
-	err = walk_parent(&w, ctx, at, name, &last);
-	if (err)
-		return err;
-	switch (last.last_type) {
-	case LAST_DOTDOT:
-		err = -ENOTEMPTY;
-		break;
-	case LAST_DOT:
-		err = -EINVAL;
-		break;
-	case LAST_ROOT:
-		err = -EBUSY;
-		break;
-	default:
-		err = delete_last(&w, &last, true);
-	}
-	walk_end(&w);
-	return err;
+	return delete_at(ctx, at, name, true);
 }
 
 /*

@@ -207,6 +207,22 @@ uint64_t pagecache_truncate(struct address_space *as, uint64_t size)
 }
 
 /*
+ * Someone else added the page at @index while we filled ours: our bytes
+ * go into theirs, since the source cannot be read twice.
+ */
+static int copy_into_cached(struct address_space *as, uint64_t index,
+			    const char *src, size_t in_page, size_t len)
+{
+	struct page *theirs = pagecache_find(as, index);
+
+	if (!theirs)
+		return -EAGAIN;	/* and gone again: a truncate raced us */
+	memcpy((char *)page_to_virt(theirs) + in_page, src, len);
+	page_put(theirs);
+	return 0;
+}
+
+/*
  * Copies @step bytes from @from into a new page for @index, at @in_page,
  * and only then makes the page visible, so that a reader never sees
  * memory that is neither file data nor zeros.  The rest of the page comes
@@ -244,32 +260,18 @@ static ssize_t write_new_page(struct address_space *as, uint64_t index,
 	if (copied < step && !(as->ops && as->ops->readpage))
 		memset(va + in_page + copied, 0, step - copied);
 	err = pagecache_insert(as, index, page);	/* takes our reference */
-	if (err == -EEXIST) {
-		/* Someone else added the page meanwhile: put our bytes in
-		 * theirs, since the source cannot be read twice. */
-		struct page *theirs = pagecache_find(as, index);
-
-		if (theirs) {
-			memcpy((char *)page_to_virt(theirs) + in_page,
-			       va + in_page, copied);
-			page_put(theirs);
-			err = 0;
-		}
-		page_put(page);
-		if (as->ops && as->ops->uncharge)
-			as->ops->uncharge(as, 1);
-		return err ? err : (ssize_t)copied;
-	}
-	if (err)
-		goto err_free;
-	return (ssize_t)copied;
-
+	if (!err)
+		return (ssize_t)copied;
+	if (err == -EEXIST)
+		err = copy_into_cached(as, index, va + in_page, in_page, copied);
+	if (!err)
+		err = (int)copied;	/* ours is not needed: free it */
 err_free:
 	page_put(page);
 err_uncharge:
 	if (as->ops && as->ops->uncharge)
 		as->ops->uncharge(as, 1);
-	return err;
+	return err;	/* bytes copied when another page took them */
 }
 
 ssize_t pagecache_read(struct address_space *as, struct iov_iter *to,

@@ -244,15 +244,6 @@ static void tmpfs_evict_inode(struct inode *inode)
 	tmpfs_uncharge_inode(sbi);
 }
 
-static void set_times(struct inode *inode, struct vfs_time now, bool mtime,
-		      bool ctime)
-{
-	if (mtime)
-		inode->i_mtime = now;
-	if (ctime)
-		inode->i_ctime = now;
-}
-
 /*
  * A new inode of type and permissions @mode in directory @dir (NULL for
  * the root, whose owner and mode the caller sets).  Returns it with one
@@ -335,7 +326,7 @@ static void tmpfs_drop_name(struct inode *inode, struct vfs_time now)
 			tmpfs_uncharge_inode(TMPFS_SB(inode->i_sb));
 		inode->i_nlink--;
 	}
-	set_times(inode, now, false, true);
+	inode_touch(inode, now, false, false, true);
 }
 
 /* ---- directory entries (dir->i_lock held) -------------------------------- */
@@ -534,7 +525,7 @@ static int tmpfs_make_node(struct inode *dir, struct dentry *dentry,
 	dirent_link(dir, de, inode);		/* the new reference */
 	if (S_ISDIR(inode->i_mode))
 		dir->i_nlink++;			/* the child's ".." */
-	set_times(dir, now, true, true);
+	inode_touch(dir, now, false, true, true);
 	d_instantiate(dentry, igrab(inode));
 	return 0;
 
@@ -608,9 +599,9 @@ static int tmpfs_link(struct dentry *old, struct inode *dir,
 		return err;
 	}
 	inode->i_nlink++;
-	set_times(inode, now, false, true);
+	inode_touch(inode, now, false, false, true);
 	dirent_link(dir, de, igrab(inode));
-	set_times(dir, now, true, true);
+	inode_touch(dir, now, false, true, true);
 	d_instantiate(dentry, igrab(inode));
 	return 0;
 }
@@ -623,7 +614,7 @@ static int tmpfs_unlink(struct inode *dir, struct dentry *dentry)
 
 	dirent_unlink(dir, de);
 	tmpfs_drop_name(inode, now);
-	set_times(dir, now, true, true);
+	inode_touch(dir, now, false, true, true);
 	kfree(de);
 	iput(inode);		/* the dentry still holds one */
 	return 0;
@@ -641,7 +632,7 @@ static int tmpfs_rmdir(struct inode *dir, struct dentry *dentry)
 	tmpfs_drop_name(inode, now);
 	KASSERT(dir->i_nlink > 2);
 	dir->i_nlink--;
-	set_times(dir, now, true, true);
+	inode_touch(dir, now, false, true, true);
 	kfree(de);
 	iput(inode);
 	return 0;
@@ -706,10 +697,10 @@ static void tmpfs_exchange(struct inode *old_dir, struct tmpfs_dirent *a,
 		TMPFS_I(ia)->parent_ino = new_dir->i_ino;
 		TMPFS_I(ib)->parent_ino = old_dir->i_ino;
 	}
-	set_times(ia, now, false, true);
-	set_times(ib, now, false, true);
-	set_times(old_dir, now, true, true);
-	set_times(new_dir, now, true, true);
+	inode_touch(ia, now, false, false, true);
+	inode_touch(ib, now, false, false, true);
+	inode_touch(old_dir, now, false, true, true);
+	inode_touch(new_dir, now, false, true, true);
 }
 
 /*
@@ -772,9 +763,9 @@ static int tmpfs_rename(struct inode *old_dir, struct dentry *old_dentry,
 	}
 	kfree(src);
 	move_dir_links(inode, old_dir, new_dir);
-	set_times(inode, now, false, true);
-	set_times(old_dir, now, true, true);
-	set_times(new_dir, now, true, true);
+	inode_touch(inode, now, false, false, true);
+	inode_touch(old_dir, now, false, true, true);
+	inode_touch(new_dir, now, false, true, true);
 	unlock_children(inode, victim);
 	if (victim)
 		iput(victim);	/* the victim's dirent reference */
@@ -803,7 +794,7 @@ static int tmpfs_setattr(struct dentry *dentry, const struct iattr *attr)
 
 			pagecache_truncate(&inode->i_data, attr->size);
 			inode->i_size = attr->size;
-			set_times(inode, now, true, true);
+			inode_touch(inode, now, false, true, true);
 		}
 		if (!rest.valid)
 			return 0;

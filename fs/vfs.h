@@ -32,6 +32,7 @@
  *           file_put() calls ->release and drops the path.
  *
  * Lock order in fs/, outermost first (sleep locks before spin locks):
+ *   devfs_lock (mutex, fs/devfs.c): adding /dev nodes
  *   namespace_lock (mutex, fs/mount.c): mount and unmount
  *     sb->s_rename_lock (mutex): cross-directory rename
  *       inode->i_lock (mutex)  parent before child; two unrelated
@@ -287,17 +288,17 @@ struct path {
 #define FMODE_WRITE	2u
 #define FMODE_LSEEK	4u
 
-/* [I] immutable  [A] atomic  [P] f_pos_lock  [F] f_flags_lock */
+/* [I] immutable  [A] atomic  [P] f_pos_lock
+ * f_flags is set at open; fcntl(F_SETFL) will need a lock for it. */
 struct file {
 	struct path f_path;			/* [I] reference held */
 	struct inode *f_inode;			/* [I] */
 	const struct file_ops *f_op;		/* [I] */
 	uint32_t f_mode;			/* [I] FMODE_* */
-	uint32_t f_flags;			/* [F] O_* status flags */
+	uint32_t f_flags;			/* [I] O_* status flags */
 	uint32_t f_count;			/* [A] */
 	loff_t f_pos;				/* [P] */
 	struct mutex f_pos_lock;
-	struct spinlock f_flags_lock;
 	void *private_data;
 };
 
@@ -385,8 +386,8 @@ int inode_permission(const struct inode *inode, int mask,
 		     const struct cred *cred);
 bool inode_owner_or_root(const struct inode *inode, const struct cred *cred);
 struct vfs_time vfs_now(void);
-void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime);
-void inode_set_nlink(struct inode *inode, uint32_t nlink);
+void inode_touch(struct inode *inode, struct vfs_time now, bool atime,
+		 bool mtime, bool ctime);
 void generic_fillattr(struct inode *inode, struct kstat *st);
 int generic_setattr(struct dentry *dentry, const struct iattr *attr);
 void vfs_stat_to_linux(const struct kstat *k, struct stat *out);
@@ -406,7 +407,6 @@ struct dentry *dget(struct dentry *dentry);
 struct dentry *dget_parent(struct dentry *dentry);
 void dput(struct dentry *dentry);
 struct inode *d_inode(const struct dentry *dentry);
-bool d_unhashed(const struct dentry *dentry);
 bool d_is_ancestor(const struct dentry *anc, const struct dentry *d);
 void qstr_init(struct qstr *q, const char *name, size_t len);
 size_t dcache_prune(size_t max);	/* frees unused dentries */
@@ -469,10 +469,9 @@ int vfs_truncate_path(const struct path *p, uint64_t length,
 		      const struct cred *cred, bool check_perm);
 
 /* ---- fs/file.c --------------------------------------------------------- */
-/* Opens the file at @path; the caller (vfs_open) has made the permission
- * checks.  Character devices switch to their driver's ops here. */
-int file_open_path(const struct path *path, int flags,
-		   const struct cred *cred, struct file **out);
+/* vfs_open()'s two halves: an empty file taken before anything visible
+ * happens, then the open of @path into it (permission checks are the
+ * caller's; character devices switch to their driver's ops here). */
 struct file *file_alloc_empty(void);
 int file_open_into(struct file *f, const struct path *path, int flags);
 struct file *file_get(struct file *f);

@@ -33,10 +33,11 @@ extern char __boot_start[], __kernel_end[];
 static struct spinlock zone_lock = SPINLOCK_INIT("zone", LOCK_RANK_ZONE);
 static struct buddy_zone zone;			/* [zone_lock] */
 static uint64_t total_usable_bytes;		/* [I] after pmm_init */
-static uint64_t reserved_bytes;			/* [I] after pmm_init */
+static uint64_t reserved_bytes;			/* [zone_lock] after pmm_init */
 static struct phys_range early_pool;		/* boot CPU only */
 static paddr_t early_pool_next;
 
+/* Boot CPU only: pmm_init(), then pmm_release_boot_module() at start-up. */
 static struct phys_range reserved[MAX_RESERVED];
 static unsigned nr_reserved;
 static struct phys_range usable[BOOT_MAX_MMAP];	/* sorted, disjoint */

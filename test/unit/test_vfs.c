@@ -471,6 +471,35 @@ static void vfs_faulting_user_write_is_short_and_leaks_nothing(void **state)
 	file_put(f);
 }
 
+/* stat(2)'s struct stat: Linux's x86_64 layout and new_encode_dev(),
+ * which is what musl's and glibc's major()/minor() decode. */
+static void vfs_kstat_converts_to_linux_struct_stat(void **state)
+{
+	struct kstat k;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(vfs_mknod(&ctx, NULL, "/null", S_IFCHR | 0666,
+				   MKDEV(1, 3)), 0);
+	assert_int_equal(vfs_mknod(&ctx, NULL, "/big", S_IFCHR | 0600,
+				   MKDEV(250, 0x12345)), 0);
+	assert_int_equal(stat_of("/null", 0, &k), 0);
+	vfs_stat_to_linux(&k, &st);
+	assert_int_equal(st.st_rdev, 0x103);
+	assert_int_equal(st.st_mode, S_IFCHR | 0666);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(st.st_ino, k.ino);
+	assert_int_equal(st.st_mtime, k.mtime.sec);
+	assert_int_equal(st.st_mtime_nsec, k.mtime.nsec);
+	assert_int_equal(MAJOR(k.dev), 0);	/* tmpfs: anonymous */
+	assert_int_equal(st.st_dev, (MINOR(k.dev) & 0xff) |
+				    ((unsigned long)(MINOR(k.dev) & ~0xffu) << 12));
+	assert_int_equal(stat_of("/big", 0, &k), 0);
+	vfs_stat_to_linux(&k, &st);
+	/* minor's low byte, major, then the rest of the minor above */
+	assert_int_equal(st.st_rdev, 0x45 | (250 << 8) | (0x123ul << 20));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +523,7 @@ int main(void)
 		T(vfs_missing_ops_give_documented_errors),
 		T(vfs_chmod_chown_rules),
 		T(vfs_faulting_user_write_is_short_and_leaks_nothing),
+		T(vfs_kstat_converts_to_linux_struct_stat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
